@@ -1,0 +1,223 @@
+"""The case and its append-only history."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
+from jiedao.territory.models import GridClass, Organisation, Unit
+
+
+class CaseState(models.TextChoices):
+    # standards.md §2.3
+    REPORTED = "reported", _("待受理")
+    VERIFYING = "verifying", _("核实中")
+    ACCEPTED = "accepted", _("待立案")
+    FILED = "filed", _("待派遣")
+    HANDLING = "handling", _("处置中")
+    SUSPENDED = "suspended", _("挂账")
+    FIXED = "fixed", _("待核查")
+    CHECKED = "checked", _("待结案")
+    SELF_HANDLED = "self_handled", _("自处置待审核")
+    CLOSED = "closed", _("已结案")
+    VOIDED = "voided", _("已作废")
+
+
+OPEN_STATES = frozenset(set(CaseState) - {CaseState.CLOSED, CaseState.VOIDED})
+FINAL_STATES = frozenset({CaseState.CLOSED, CaseState.VOIDED})
+# States in which the handling clock is running or paused (after dispatch, before the fix is reported).
+CLOCKED_STATES = frozenset({CaseState.HANDLING, CaseState.SUSPENDED})
+
+
+class CaseSource(models.TextChoices):
+    PATROL = "patrol", _("网格员巡查")
+    RESIDENT = "resident", _("群众举报")
+    HOTLINE = "hotline", _("12345 热线转办")
+    LEADER = "leader", _("领导交办")
+    INSPECTION = "inspection", _("督查检查发现")
+    VIDEO = "video", _("视频/物联感知")
+    SELF_CHECK = "self_check", _("自查")
+
+
+class ClosureType(models.TextChoices):
+    NORMAL = "normal", _("正常结案")
+    OVERDUE = "overdue", _("超时结案")
+    ERROR = "error", _("差错结案")
+    SPECIAL = "special", _("特殊结案")
+    SELF_HANDLED = "self_handled", _("自处置结案")
+
+
+class DeadlineLight(models.TextChoices):
+    NONE = "none", _("未计时")
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("预警")
+    RED = "red", _("超期")
+    PAUSED = "paused", _("挂账暂停")
+
+
+class CaseNumberSequence(models.Model):
+    """The last readable case number issued per year ("2026-000123")."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class Case(models.Model):
+    number = models.CharField(_("案件编号"), max_length=16, unique=True)
+    state = models.CharField(_("状态"), max_length=16, choices=CaseState.choices, default=CaseState.REPORTED)
+    source = models.CharField(_("来源"), max_length=16, choices=CaseSource.choices)
+    item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="cases", verbose_name=_("问题分类"))
+    rule = models.ForeignKey(CaseRule, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+                             verbose_name=_("立案规则"))
+    description = models.TextField(_("问题描述"), blank=True)
+    address = models.CharField(_("事发位置"), max_length=256, blank=True)
+    longitude = models.FloatField(_("经度（WGS-84）"))
+    latitude = models.FloatField(_("纬度（WGS-84）"))
+
+    grid = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases_in_grid", verbose_name=_("单元网格"))
+    territory_path = models.CharField(_("属地路径"), max_length=255, editable=False)
+    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True)
+    territorial_owner = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
+                                          related_name="owned_cases", verbose_name=_("属地责任单位"))
+    department = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="cases", verbose_name=_("职能部门"))
+
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="reported_cases", verbose_name=_("上报人"))
+    reporter_name = models.CharField(_("举报人姓名"), max_length=60, blank=True)
+    reporter_phone = models.CharField(_("举报人电话"), max_length=20, blank=True)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="assigned_cases", verbose_name=_("核实/核查人"))
+    fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="fixed_cases", verbose_name=_("处置反馈人"))
+
+    reported_at = models.DateTimeField(_("上报时间"))
+    filed_at = models.DateTimeField(_("立案时间"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("派遣时间"), null=True, blank=True)
+    fixed_at = models.DateTimeField(_("处置完成时间"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("结案时间"), null=True, blank=True)
+
+    # The handling clock: budget in the unit's minutes (working or clock), the deadline it gives,
+    # and the moment a suspension (挂账) began. The light is derived from these, never stored.
+    deadline_unit = models.CharField(_("时限单位"), max_length=16, choices=DeadlineUnit.choices, blank=True)
+    time_budget_minutes = models.PositiveIntegerField(_("处置时限（分钟）"), null=True, blank=True)
+    deadline_at = models.DateTimeField(_("处置期限"), null=True, blank=True)
+    suspended_at = models.DateTimeField(_("挂账开始"), null=True, blank=True)
+
+    closure_type = models.CharField(_("结案类型"), max_length=16, choices=ClosureType.choices, blank=True)
+    rework_count = models.PositiveSmallIntegerField(_("返工次数"), default=0)
+    return_count = models.PositiveSmallIntegerField(_("回退次数"), default=0)
+    extension_count = models.PositiveSmallIntegerField(_("延期次数"), default=0)
+    is_self_handled = models.BooleanField(_("自处置"), default=False)
+
+    client_key = models.CharField(_("客户端幂等键"), max_length=64, null=True, blank=True, unique=True)
+    version = models.PositiveIntegerField(_("版本"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        indexes = [
+            # inbox: open cases in a state, within a piece of the tree, newest first
+            models.Index(fields=["state", "territory_path", "-reported_at"], name="case_inbox_territory"),
+            # department inbox: cases of one department in a state
+            models.Index(fields=["department", "state", "-reported_at"], name="case_inbox_department"),
+            # field inbox: cases waiting for one inspector
+            models.Index(fields=["assignee", "state"], name="case_inbox_assignee"),
+            # overdue sweep: clocked cases by deadline
+            models.Index(fields=["state", "deadline_at"], name="case_overdue"),
+            # case list API and reports: newest first
+            models.Index(fields=["-reported_at"], name="case_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class CaseEvent(models.Model):
+    """One step in the life of a case. Append-only: the audit trail, the timeline, the data of the
+    indicators and the trigger of notifications."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events", verbose_name=_("案件"))
+    action = models.CharField(_("动作"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=16, choices=CaseState.choices, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=16, choices=CaseState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                              related_name="case_events", verbose_name=_("操作人"))
+    actor_name = models.CharField(_("操作人姓名"), max_length=60, blank=True)
+    actor_role = models.CharField(_("操作角色"), max_length=24, blank=True)
+    at = models.DateTimeField(_("时间"))
+    opinion = models.TextField(_("意见"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("案件事件")
+        verbose_name_plural = _("案件事件")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="case_event_timeline"),
+            models.Index(fields=["action", "at"], name="case_event_by_action"),
+        ]
+
+
+class PhotoStage(models.TextChoices):
+    BEFORE = "before", _("处置前")
+    AFTER = "after", _("处置后")
+    CHECK = "check", _("核查")
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="photos")
+    event = models.ForeignKey(CaseEvent, on_delete=models.PROTECT, null=True, blank=True, related_name="photos")
+    stage = models.CharField(_("阶段"), max_length=8, choices=PhotoStage.choices)
+    image = models.ImageField(_("照片"), upload_to="cases/%Y/%m/")
+    thumbnail = models.ImageField(_("缩略图"), upload_to="cases/thumbs/%Y/%m/")
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField()
+    exif_longitude = models.FloatField(null=True, blank=True)
+    exif_latitude = models.FloatField(null=True, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("案件照片")
+        verbose_name_plural = _("案件照片")
+        ordering = ["uploaded_at", "id"]
+
+
+class RequestKind(models.TextChoices):
+    RETURN = "return", _("回退")
+    EXTENSION = "extension", _("延期")
+    SUSPENSION = "suspension", _("挂账")
+    VOID = "void", _("作废")
+
+
+class RequestState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("已驳回")
+
+
+class CaseRequest(models.Model):
+    """A handler's application on a side path, waiting for the approver (standards.md §2.2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="requests")
+    kind = models.CharField(_("申请类型"), max_length=16, choices=RequestKind.choices)
+    state = models.CharField(_("审批状态"), max_length=16, choices=RequestState.choices, default=RequestState.PENDING)
+    reason = models.TextField(_("申请理由"))
+    extra_minutes = models.PositiveIntegerField(_("申请延长（分钟）"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("案件申请")
+        verbose_name_plural = _("案件申请")
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=models.Q(state="pending"),
+                                    name="case_request_one_pending"),
+        ]

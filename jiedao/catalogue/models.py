@@ -1,0 +1,74 @@
+"""The problem catalogue (GB/T 47678.5 components and matters plus local extensions) and the
+case rules that turn a category into a deadline, a closing condition and a default department."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jiedao.territory.models import GridClass, Organisation
+
+
+class CatalogueKind(models.TextChoices):
+    COMPONENT = "component", _("部件")
+    MATTER = "matter", _("事项")
+    EVENT = "event", _("事件")
+
+
+class CatalogueItem(models.Model):
+    kind = models.CharField(_("类型"), max_length=16, choices=CatalogueKind.choices)
+    major_code = models.CharField(_("大类代码"), max_length=8)
+    major_name = models.CharField(_("大类名称"), max_length=60)
+    code = models.CharField(_("小类代码"), max_length=16)
+    name = models.CharField(_("小类名称"), max_length=60)
+    standard_ref = models.CharField(_("标准依据"), max_length=40,
+                                    help_text=_("如 GB/T 47678.5-2026；本地扩展填 local"))
+    is_local_extension = models.BooleanField(_("本地扩展"), default=False)
+    search_text = models.CharField(_("检索词"), max_length=400, blank=True,
+                                   help_text=_("名称的拼音全拼与首字母，供拼音检索"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("问题分类")
+        verbose_name_plural = _("问题分类")
+        ordering = ["kind", "code"]
+        constraints = [
+            # A matter code can equal a component code (standards.md §1.4): the key includes the kind.
+            models.UniqueConstraint(fields=["standard_ref", "kind", "code"], name="catalogue_item_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class DeadlineUnit(models.TextChoices):
+    # standards.md §4.1
+    MINUTES = "minutes", _("分钟")
+    WORKING_HOURS = "working_hours", _("工作时")
+    EMERGENCY_HOURS = "emergency_hours", _("紧急工作时")
+    WORKING_DAYS = "working_days", _("工作日")
+    CALENDAR_DAYS = "calendar_days", _("自然日")
+
+
+class CaseRule(models.Model):
+    """(category, 立案条件, grid class) → 处置时限, 结案条件, default department (CJ/T 315 template)."""
+
+    item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="rules",
+                             verbose_name=_("问题分类"))
+    filing_condition = models.CharField(_("立案条件"), max_length=300)
+    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True,
+                                  help_text=_("留空表示适用于所有区域类别"))
+    deadline_value = models.PositiveIntegerField(_("处置时限"))
+    deadline_unit = models.CharField(_("时限单位"), max_length=16, choices=DeadlineUnit.choices)
+    closing_condition = models.CharField(_("结案条件"), max_length=300)
+    department = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="case_rules", verbose_name=_("默认职能部门"))
+    severity = models.PositiveSmallIntegerField(_("严重程度顺序"), default=1)
+    source = models.CharField(_("来源"), max_length=120, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("立案规则")
+        verbose_name_plural = _("立案规则")
+        ordering = ["item__code", "severity", "grid_class"]
+
+    def __str__(self) -> str:
+        return f"{self.item.name} · {self.filing_condition} · {self.deadline_value}{self.get_deadline_unit_display()}"

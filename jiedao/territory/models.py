@@ -1,0 +1,135 @@
+"""The territorial tree (区 → 街道 → 片区 → 社区 → 网格), the functional side, and people's duties."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitLevel(models.TextChoices):
+    DISTRICT = "district", _("区")
+    SUBDISTRICT = "subdistrict", _("街道")
+    AREA = "area", _("片区")
+    COMMUNITY = "community", _("社区（村）")
+    GRID = "grid", _("网格")
+
+
+class GridClass(models.TextChoices):
+    # Used by deadlines (case rules) and by the region scores of the evaluation.
+    FIRST = "1", _("一类")
+    SECOND = "2", _("二类")
+
+
+class Unit(models.Model):
+    """One node of the territorial tree, of any depth. `path` is the materialised path of codes
+    ("/440305/440305001/…/") so that "everything under this unit" is one indexed prefix match."""
+
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("上级单位"))
+    level = models.CharField(_("层级"), max_length=16, choices=UnitLevel.choices)
+    code = models.CharField(_("编码"), max_length=32, unique=True,
+                            help_text=_("网格为 15 位单元网格标识码：6 位区县 + 3 位街道 + 3 位社区 + 3 位顺序码"))
+    name = models.CharField(_("名称"), max_length=100)
+    path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
+    boundary = models.JSONField(_("边界（GeoJSON，WGS-84）"), null=True, blank=True)
+    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("属地单位")
+        verbose_name_plural = _("属地单位")
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.path = (self.parent.path if self.parent else "/") + self.code + "/"
+        super().save(*args, **kwargs)
+
+    def ancestor_codes(self) -> list[str]:
+        return [part for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other: "Unit") -> bool:
+        return self.path.startswith(other.path)
+
+
+class OrganisationKind(models.TextChoices):
+    DEPARTMENT = "department", _("职能部门（科室）")
+    OWNER = "owner", _("权属单位")
+    MAINTAINER = "maintainer", _("养护单位")
+    CONTRACTOR = "contractor", _("作业公司")
+    TERRITORIAL = "territorial", _("属地办事机构")
+    AGENCY = "agency", _("外部机构")
+
+
+class Organisation(models.Model):
+    """The functional side of responsibility: departments, owners, maintainers, contractors."""
+
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+                               verbose_name=_("上级"))
+    kind = models.CharField(_("类型"), max_length=16, choices=OrganisationKind.choices)
+    code = models.CharField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    credit_code = models.CharField(_("统一社会信用代码"), max_length=18, blank=True)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+                             verbose_name=_("所属属地"))
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("职能单位")
+        verbose_name_plural = _("职能单位")
+        ordering = ["kind", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    LEADER = "leader", _("街道领导")
+    AREA_LEADER = "area_leader", _("包片领导")
+    FIRST_RESPONSIBLE = "first_responsible", _("社区第一责任人")
+    GRID_WORKER = "grid_worker", _("网格员")
+    INSPECTOR = "inspector", _("监督员")
+    INTAKE_CLERK = "intake_clerk", _("受理员")
+    SHIFT_LEAD = "shift_lead", _("值班长")
+    DISPATCHER = "dispatcher", _("派遣员")
+    DEPARTMENT_HANDLER = "department_handler", _("处置人员")
+    DEPARTMENT_ADMIN = "department_admin", _("部门管理员")
+
+
+# Roles whose scope is a piece of the territorial tree; the others act for an organisation.
+TERRITORIAL_ROLES = frozenset({
+    Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.GRID_WORKER,
+    Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER,
+})
+ORGANISATION_ROLES = frozenset({Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_ADMIN})
+FIELD_ROLES = frozenset({Role.GRID_WORKER, Role.INSPECTOR})
+
+
+class Duty(models.Model):
+    """A person's role and where it applies: a unit of the tree (and everything under it) for
+    territorial roles, an organisation for department roles."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="duties",
+                             verbose_name=_("人员"))
+    role = models.CharField(_("角色"), max_length=24, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="duties",
+                             verbose_name=_("负责范围"))
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="duties", verbose_name=_("所属单位"))
+
+    class Meta:
+        verbose_name = _("职责")
+        verbose_name_plural = _("职责")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit", "organisation"], name="duty_unique"),
+            models.CheckConstraint(
+                condition=models.Q(unit__isnull=False) | models.Q(organisation__isnull=False),
+                name="duty_has_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.unit or self.organisation
+        return f"{self.user} · {self.get_role_display()} · {scope}"
