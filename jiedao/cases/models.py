@@ -221,3 +221,25 @@ class CaseRequest(models.Model):
             models.UniqueConstraint(fields=["case"], condition=models.Q(state="pending"),
                                     name="case_request_one_pending"),
         ]
+
+
+class CasePolicy(models.Model):
+    """Thresholds of the loop an administrator can change; one row (pk=1), seeded with the defaults
+    of standards.md §4.1 and §4.3."""
+
+    warning_ratio = models.DecimalField(_("预警比例"), max_digits=3, decimal_places=2, default=0.8,
+                                        help_text=_("处置时限用去该比例即亮黄灯（默认 0.80）"))
+    verify_limit_minutes = models.PositiveIntegerField(_("核实时限（分钟）"), default=30)
+    check_limit_minutes = models.PositiveIntegerField(_("核查时限（分钟）"), default=30)
+
+    class Meta:
+        verbose_name = _("案件流程参数")
+        verbose_name_plural = _("案件流程参数")
+
+    def __str__(self) -> str:
+        return str(_("案件流程参数"))
+
+    @classmethod
+    def current(cls) -> "CasePolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

@@ -1,0 +1,83 @@
+"""Who may see and act on which case. Checked on every object, by the pages and the API alike."""
+
+from django.db.models import Q
+
+from jiedao.territory.models import ORGANISATION_ROLES, Duty, Role
+
+from .models import Case
+from .workflow import ACTIONS, Action
+
+
+def user_duties(user) -> list[Duty]:
+    """The user's duties, read once per request (cached on the user object)."""
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_jiedao_duties", None)
+    if cached is None:
+        cached = list(Duty.objects.filter(user=user).select_related("unit", "organisation"))
+        user._jiedao_duties = cached
+    return cached
+
+
+def user_roles(user) -> set[str]:
+    return {duty.role for duty in user_duties(user)}
+
+
+def roles_on_case(*, user, case: Case) -> set[str]:
+    """The roles this user holds that reach this case: territorial roles by the case's place in
+    the tree, department roles by the department the case is dispatched to."""
+    roles = set()
+    for duty in user_duties(user):
+        if duty.role in ORGANISATION_ROLES:
+            if duty.organisation_id is not None and duty.organisation_id == case.department_id:
+                roles.add(duty.role)
+        elif duty.unit is not None and case.territory_path.startswith(duty.unit.path):
+            roles.add(duty.role)
+    return roles
+
+
+def visible_cases_filter(user) -> Q | None:
+    """A filter for the cases this user may see; None means none at all."""
+    if not user or not user.is_authenticated:
+        return None
+    clauses = Q(reporter=user)
+    for duty in user_duties(user):
+        if duty.role in ORGANISATION_ROLES:
+            clauses |= Q(department_id=duty.organisation_id)
+        elif duty.unit is not None:
+            clauses |= Q(territory_path__startswith=duty.unit.path)
+    if user.is_superuser:
+        return Q()
+    return clauses
+
+
+def can_view(*, user, case: Case) -> bool:
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_superuser or case.reporter_id == user.pk:
+        return True
+    return bool(roles_on_case(user=user, case=case))
+
+
+def acting_role(*, user, case: Case, action: Action) -> str | None:
+    """The role in which the user may take this action on this case, or None."""
+    roles = roles_on_case(user=user, case=case) & action.roles
+    if not roles:
+        return None
+    # Prefer the most specific role for the record (e.g. handler before department admin).
+    for role in Role.values:
+        if role in roles:
+            return role
+    return None
+
+
+def allowed_actions(*, user, case: Case) -> list[Action]:
+    """Actions the user may take now, for showing buttons. The services check again."""
+    from .services import action_guard_passes  # the services own the case-specific guards
+
+    return [
+        action for action in ACTIONS.values()
+        if case.state in action.sources
+        and acting_role(user=user, case=case, action=action)
+        and action_guard_passes(user=user, case=case, action=action)
+    ]

@@ -1,0 +1,68 @@
+from django.contrib import admin
+
+from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRequest
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CaseEventInline(ReadOnlyInline):
+    model = CaseEvent
+    fields = ("at", "action", "from_state", "to_state", "actor_name", "actor_role", "opinion")
+    readonly_fields = fields
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Cases change only through the loop's services: the admin shows them, it does not edit them."""
+
+    list_display = ("number", "item", "state", "grid", "department", "reported_at", "deadline_at")
+    list_filter = ("state", "source", "closure_type")
+    search_fields = ("number", "address", "description")
+    show_full_result_count = False
+    inlines = [CaseEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(admin.ModelAdmin):
+    list_display = ("case", "at", "action", "from_state", "to_state", "actor_name", "actor_role")
+    list_filter = ("action",)
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CasePolicy)
+class CasePolicyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "warning_ratio", "verify_limit_minutes", "check_limit_minutes")
+
+    def has_add_permission(self, request):
+        return not CasePolicy.objects.exists()
+
+
+admin.site.register(CaseRequest)
+admin.site.register(CasePhoto)

@@ -1,0 +1,115 @@
+"""Photos: checked by content (not by name), size-limited, re-encoded without EXIF, thumbnailed.
+The EXIF location is kept as a hint for the case location and never shown."""
+
+import io
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .errors import InvalidInput
+
+try:  # HEIC from iPhones, through the maintained pillow-heif plugin
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+    HEIF_FORMATS = {"HEIF"}
+except ImportError:  # pragma: no cover
+    HEIF_FORMATS = set()
+
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"} | HEIF_FORMATS
+THUMBNAIL_SIZE = (480, 480)
+MAX_PIXELS = 60_000_000
+
+
+@dataclass
+class PreparedPhoto:
+    image: ContentFile
+    thumbnail: ContentFile
+    content_type: str
+    size_bytes: int
+    exif_longitude: float | None
+    exif_latitude: float | None
+
+
+def _exif_location(image: Image.Image) -> tuple[float | None, float | None]:
+    try:
+        gps = image.getexif().get_ifd(0x8825)
+    except Exception:
+        return None, None
+    if not gps or 2 not in gps or 4 not in gps:
+        return None, None
+
+    def degrees(values) -> float:
+        d, m, s = (float(v) for v in values)
+        return d + m / 60 + s / 3600
+
+    try:
+        latitude = degrees(gps[2]) * (-1 if gps.get(1) == "S" else 1)
+        longitude = degrees(gps[4]) * (-1 if gps.get(3) == "W" else 1)
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None, None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+        return None, None
+    return longitude, latitude
+
+
+def photo_prepare(upload) -> PreparedPhoto:
+    """Read an uploaded file; refuse what is not a photo; return clean JPEG/PNG bytes."""
+    name = getattr(upload, "name", "photo")
+    size = getattr(upload, "size", None)
+    if size is not None and size > settings.JIEDAO_PHOTO_MAX_BYTES:
+        raise InvalidInput(
+            _("照片“%(name)s”太大（上限 %(limit)d MB）")
+            % {"name": name, "limit": settings.JIEDAO_PHOTO_MAX_BYTES // (1024 * 1024)},
+            field="photos",
+        )
+    data = upload.read()
+    if len(data) > settings.JIEDAO_PHOTO_MAX_BYTES:
+        raise InvalidInput(_("照片“%(name)s”太大") % {"name": name}, field="photos")
+    not_a_photo = InvalidInput(
+        _("文件“%(name)s”不是可识别的照片（支持 JPEG、PNG、WebP、HEIC）") % {"name": name}, field="photos"
+    )
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        image = Image.open(io.BytesIO(data))
+        if image.format not in ACCEPTED_FORMATS:
+            raise not_a_photo
+        if image.width * image.height > MAX_PIXELS:
+            raise InvalidInput(_("照片“%(name)s”像素过大") % {"name": name}, field="photos")
+        longitude, latitude = _exif_location(image)
+        image = ImageOps.exif_transpose(image)
+        image.load()
+    except InvalidInput:
+        raise
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
+        raise not_a_photo from error
+
+    keep_png = image.format == "PNG" and image.mode in {"RGBA", "LA", "P"}
+    if not keep_png and image.mode not in {"RGB", "L"}:
+        image = image.convert("RGB")
+    clean = io.BytesIO()
+    # Re-encoding from pixels drops every EXIF block, including the location.
+    if keep_png:
+        image.save(clean, format="PNG", optimize=True)
+        extension, content_type = "png", "image/png"
+    else:
+        image.save(clean, format="JPEG", quality=85, optimize=True)
+        extension, content_type = "jpg", "image/jpeg"
+    thumb = image.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    if thumb.mode not in {"RGB", "L"}:
+        thumb = thumb.convert("RGB")
+    thumb_bytes = io.BytesIO()
+    thumb.save(thumb_bytes, format="JPEG", quality=75)
+    return PreparedPhoto(
+        image=ContentFile(clean.getvalue(), name=f"photo.{extension}"),
+        thumbnail=ContentFile(thumb_bytes.getvalue(), name="thumb.jpg"),
+        content_type=content_type,
+        size_bytes=len(clean.getvalue()),
+        exif_longitude=longitude,
+        exif_latitude=latitude,
+    )

@@ -1,0 +1,174 @@
+"""Reads: which cases a person sees, their inbox, the derived deadline light, dispatch suggestions."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jiedao import clock
+from jiedao.catalogue.selectors import case_rule_for
+from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit
+from jiedao.worktime.deadlines import deadline_light
+from jiedao.worktime.selectors import working_calendar
+
+from .access import user_duties, visible_cases_filter
+from .models import Case, CasePolicy, CaseRequest, CaseState, DeadlineLight, RequestState
+
+
+def cases_visible_to(*, user) -> QuerySet[Case]:
+    condition = visible_cases_filter(user)
+    if condition is None:
+        return Case.objects.none()
+    return Case.objects.filter(condition)
+
+
+@dataclass(frozen=True)
+class Box:
+    code: str
+    label: str
+
+
+BOXES = [
+    Box("to_accept", _("待受理")),
+    Box("to_verify", _("待核实")),
+    Box("to_file", _("待立案")),
+    Box("to_dispatch", _("待派遣")),
+    Box("to_handle", _("待处置")),
+    Box("to_approve", _("待审批")),
+    Box("to_check", _("待核查")),
+    Box("to_close", _("待结案")),
+    Box("overdue", _("我的超期")),
+    Box("reported_by_me", _("我上报的")),
+    Box("all", _("全部案件")),
+]
+BOX_BY_CODE = {box.code: box for box in BOXES}
+
+
+def _territorial_scope(user, roles: set[str]) -> Q | None:
+    clauses = [Q(territory_path__startswith=d.unit.path) for d in user_duties(user)
+               if d.role in roles and d.unit is not None]
+    if not clauses:
+        return None
+    combined = clauses[0]
+    for clause in clauses[1:]:
+        combined |= clause
+    return combined
+
+
+def _department_scope(user, roles: set[str] = ORGANISATION_ROLES) -> Q | None:
+    organisation_ids = [d.organisation_id for d in user_duties(user) if d.role in roles and d.organisation_id]
+    return Q(department_id__in=organisation_ids) if organisation_ids else None
+
+
+def _box_filter(user, code: str) -> Q | None:
+    """The cases in one inbox for this user, or None when the box is not theirs."""
+    if code == "to_accept":
+        scope = _territorial_scope(user, {Role.INTAKE_CLERK, Role.SHIFT_LEAD})
+        return scope & Q(state=CaseState.REPORTED) if scope else None
+    if code == "to_verify":
+        return Q(state=CaseState.VERIFYING, assignee=user) if _is_field(user) else None
+    if code == "to_file":
+        scope = _territorial_scope(user, {Role.SHIFT_LEAD})
+        return scope & Q(state__in=[CaseState.ACCEPTED, CaseState.SELF_HANDLED]) if scope else None
+    if code == "to_dispatch":
+        scope = _territorial_scope(user, {Role.DISPATCHER})
+        return scope & Q(state=CaseState.FILED) if scope else None
+    if code == "to_handle":
+        scope = _department_scope(user)
+        return scope & Q(state__in=[CaseState.HANDLING, CaseState.SUSPENDED]) if scope else None
+    if code == "to_approve":
+        dispatcher = _territorial_scope(user, {Role.DISPATCHER})
+        shift_lead = _territorial_scope(user, {Role.SHIFT_LEAD})
+        clauses = []
+        if dispatcher:
+            clauses.append(dispatcher & Q(requests__state=RequestState.PENDING,
+                                          requests__kind__in=["return", "extension", "suspension"]))
+        if shift_lead:
+            clauses.append(shift_lead & Q(requests__state=RequestState.PENDING, requests__kind="void"))
+        if not clauses:
+            return None
+        return clauses[0] | clauses[1] if len(clauses) == 2 else clauses[0]
+    if code == "to_check":
+        return Q(state=CaseState.FIXED, assignee=user) if _is_field(user) else None
+    if code == "to_close":
+        scope = _territorial_scope(user, {Role.SHIFT_LEAD})
+        return scope & Q(state=CaseState.CHECKED) if scope else None
+    if code == "overdue":
+        return Q(state=CaseState.HANDLING, deadline_at__lt=_now())
+    if code == "reported_by_me":
+        return Q(reporter=user)
+    if code == "all":
+        return Q()
+    return None
+
+
+def _now() -> datetime:
+    return clock.now()
+
+
+def _is_field(user) -> bool:
+    return any(d.role in {Role.GRID_WORKER, Role.INSPECTOR} for d in user_duties(user))
+
+
+def inbox_boxes(*, user) -> list[Box]:
+    """The boxes this user has, in the order of the loop."""
+    return [box for box in BOXES if _box_filter(user, box.code) is not None]
+
+
+def cases_in_inbox(*, user, box: str, query: str = "", state: str = "", item_id: int | None = None,
+                   unit: Unit | None = None, light: str = "") -> QuerySet[Case]:
+    box_filter = _box_filter(user, box)
+    visible = cases_visible_to(user=user)
+    if box_filter is None:
+        return visible.none()
+    cases = visible.filter(box_filter)
+    if box == "to_approve":
+        cases = cases.distinct()
+    if state:
+        cases = cases.filter(state=state)
+    if item_id:
+        cases = cases.filter(item_id=item_id)
+    if unit is not None:
+        cases = cases.filter(territory_path__startswith=unit.path)
+    if query:
+        query = query.strip()
+        cases = cases.filter(Q(number__startswith=query) | Q(address__icontains=query)
+                             | Q(description__icontains=query) | Q(item__name__icontains=query))
+    if light == DeadlineLight.RED:
+        cases = cases.filter(state=CaseState.HANDLING, deadline_at__lt=_now())
+    return cases.select_related("item", "grid", "department").order_by("-reported_at", "-id")
+
+
+def case_deadline_light(*, case: Case, now: datetime, warning_ratio: float | None = None) -> str:
+    """绿/黄/红/暂停, derived from the deadline and the clock at this moment, never stored."""
+    if case.deadline_at is None or case.state not in {CaseState.HANDLING, CaseState.SUSPENDED}:
+        return DeadlineLight.NONE
+    if warning_ratio is None:
+        warning_ratio = float(CasePolicy.current().warning_ratio)
+    return deadline_light(now=now, deadline=case.deadline_at, budget_minutes=case.time_budget_minutes,
+                          unit=case.deadline_unit, calendar=working_calendar(),
+                          suspended=case.state == CaseState.SUSPENDED, warning_ratio=warning_ratio)
+
+
+@dataclass(frozen=True)
+class DispatchSuggestion:
+    department: Organisation | None
+    territorial_owner: Unit | None
+
+
+def dispatch_suggestion(*, case: Case) -> DispatchSuggestion:
+    """The department from the case rule (职责清单) and the 属地 from the grid; the dispatcher may override."""
+    from .services import territorial_owner_for
+
+    rule = case.rule or case_rule_for(item=case.item, grid_class=case.grid_class)
+    return DispatchSuggestion(department=rule.department if rule else None,
+                              territorial_owner=territorial_owner_for(grid=case.grid))
+
+
+def pending_request(*, case: Case) -> CaseRequest | None:
+    return case.requests.filter(state=RequestState.PENDING).select_related("requested_by").first()
+
+
+def case_timeline(*, case: Case):
+    return case.events.select_related("actor").prefetch_related("photos").order_by("at", "id")

@@ -1,0 +1,523 @@
+"""Every change to a case: one function per transition, each a guard, an event row and a
+conditional update in one transaction. Pages, the API, commands and the worker all call these."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
+from jiedao.catalogue.selectors import case_rule_for
+from jiedao.territory.coordinates import CoordinateError, to_wgs84
+from jiedao.territory.locator import grid_locator
+from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit, UnitLevel
+from jiedao.worktime.deadlines import budget_minutes, deadline_after, deadline_after_suspension, remaining_minutes
+from jiedao.worktime.selectors import working_calendar
+
+from jiedao import clock
+
+from .access import acting_role, user_duties, user_roles
+from .errors import InvalidInput, NotAllowed, StaleCase, WrongState
+from .models import (
+    Case,
+    CaseEvent,
+    CasePhoto,
+    CaseRequest,
+    CaseSource,
+    CaseState,
+    ClosureType,
+    PhotoStage,
+    RequestKind,
+    RequestState,
+)
+from .photos import PreparedPhoto, photo_prepare
+from .workflow import ACTIONS, REPORTING_ROLES, Action
+
+MAX_DESCRIPTION = 4000
+
+
+# ---------------------------------------------------------------- helpers shared by the transitions
+
+def _next_case_number(*, year: int) -> str:
+    """Issue the next readable number of the year in one statement (an upsert), so that two
+    concurrent reports never get the same number."""
+    table = "cases_casenumbersequence"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{year}-{last:06d}"
+
+
+def _record(*, case: Case, action: str, from_state: str, actor, role: str, at: datetime,
+            opinion: str = "", data: dict | None = None) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case, action=action, from_state=from_state, to_state=case.state, actor=actor,
+        actor_name=actor.display_name if actor else "", actor_role=role, at=at, opinion=opinion,
+        data=data or {},
+    )
+
+
+def _save_photos(*, case: Case, event: CaseEvent | None, prepared: Sequence[PreparedPhoto], stage: str,
+                 by, at: datetime) -> list[CasePhoto]:
+    photos = []
+    for photo in prepared:
+        photos.append(CasePhoto.objects.create(
+            case=case, event=event, stage=stage, image=photo.image, thumbnail=photo.thumbnail,
+            content_type=photo.content_type, size_bytes=photo.size_bytes,
+            exif_longitude=photo.exif_longitude, exif_latitude=photo.exif_latitude,
+            uploaded_by=by, uploaded_at=at,
+        ))
+    return photos
+
+
+def _delete_files(photos: Sequence[CasePhoto]) -> None:
+    for photo in photos:
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+
+
+def _prepare_all(files) -> list[PreparedPhoto]:
+    """Check every photo before anything is written: one bad file refuses the whole request."""
+    return [photo_prepare(upload) for upload in files or []]
+
+
+class _Transition:
+    """Context for one transition: locks the case row, checks role, state and version, and on exit
+    writes the fields with a conditional update so two people acting at once cannot both win."""
+
+    def __init__(self, *, case: Case, action_code: str, by, expected_version: int | None):
+        self.action: Action = ACTIONS[action_code]
+        self.case_id = case.pk
+        self.by = by
+        self.expected_version = expected_version
+
+    def __enter__(self) -> "_Transition":
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        try:
+            case = Case.objects.select_for_update(of=("self",)).select_related("item", "grid", "department").get(pk=self.case_id)
+            if self.expected_version is not None and case.version != self.expected_version:
+                raise StaleCase()
+            if case.state not in self.action.sources:
+                raise WrongState(
+                    _("案件当前为“%(state)s”，不能%(action)s")
+                    % {"state": case.get_state_display(), "action": self.action.label}
+                )
+            role = acting_role(user=self.by, case=case, action=self.action)
+            if role is None:
+                raise NotAllowed(_("您无权对该案件执行“%(action)s”") % {"action": self.action.label})
+        except BaseException as error:
+            self.atomic.__exit__(type(error), error, error.__traceback__)
+            raise
+        self.case, self.role, self.from_state = case, role, case.state
+        self.now = clock.now()
+        self.changed: set[str] = set()
+        return self
+
+    def set(self, **fields) -> None:
+        for name, value in fields.items():
+            setattr(self.case, name, value)
+        self.changed.update(fields)
+
+    def record(self, *, opinion: str = "", data: dict | None = None, action: str | None = None) -> CaseEvent:
+        self._write()
+        return _record(case=self.case, action=action or self.action.code, from_state=self.from_state,
+                       actor=self.by, role=self.role, at=self.now, opinion=opinion, data=data)
+
+    def _write(self) -> None:
+        if getattr(self, "_written", False):
+            return
+        old_version = self.case.version
+        self.set(version=old_version + 1, updated_at=self.now)
+        updated = Case.objects.filter(pk=self.case.pk, version=old_version).update(
+            **{name: getattr(self.case, name) for name in self.changed}
+        )
+        if updated != 1:
+            raise StaleCase()
+        self._written = True
+
+    def __exit__(self, exc_type, exc, tb):
+        return self.atomic.__exit__(exc_type, exc, tb)
+
+
+def _require_text(value: str, *, field: str, message) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, field=field)
+    return value
+
+
+def action_guard_passes(*, user, case: Case, action: Action) -> bool:
+    """Case-specific conditions beyond role and state, used to hide buttons that would fail."""
+    if action.code == "check":
+        return _may_check(user=user, case=case)
+    if action.code.startswith("request_"):
+        return not case.requests.filter(state=RequestState.PENDING).exists()
+    if action.code.startswith("decide_"):
+        kind = action.code.removeprefix("decide_")
+        return case.requests.filter(state=RequestState.PENDING, kind=kind).exists()
+    return True
+
+
+def _may_check(*, user, case: Case) -> bool:
+    # 监督中心与指挥中心分离 (standards.md §2.1): whoever fixed it, or works for the department
+    # that fixed it, never checks it.
+    if case.fixed_by_id == user.pk:
+        return False
+    return not any(
+        duty.role in ORGANISATION_ROLES and duty.organisation_id == case.department_id
+        for duty in user_duties(user)
+    )
+
+
+# ---------------------------------------------------------------- report
+
+def case_report(*, by, source: str, item: CatalogueItem, longitude: float | None, latitude: float | None,
+                crs: str = "wgs84", description: str = "", address: str = "", photos=(),
+                after_photos=(), self_handled: bool = False, reporter_name: str = "",
+                reporter_phone: str = "", client_key: str | None = None, at: datetime | None = None) -> Case:
+    """Register a new report. A retry with the same client key returns the case already made."""
+    if client_key:
+        existing = Case.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            return existing
+    if by is not None and not (user_roles(by) & REPORTING_ROLES) and not by.is_superuser:
+        raise NotAllowed(_("您没有上报案件的权限"))
+    if source not in CaseSource.values:
+        raise InvalidInput(_("未知的案件来源"), field="source")
+    if not item.is_active:
+        raise InvalidInput(_("该问题分类已停用"), field="item")
+    description = (description or "").strip()
+    if len(description) > MAX_DESCRIPTION:
+        raise InvalidInput(_("问题描述不能超过 %(n)d 字") % {"n": MAX_DESCRIPTION}, field="description")
+    prepared = _prepare_all(photos)
+    prepared_after = _prepare_all(after_photos)
+    if self_handled and not prepared_after:
+        raise InvalidInput(_("自处置案件须上传处置后照片"), field="after_photos")
+    if self_handled and not (by is not None and user_roles(by) & {Role.GRID_WORKER, Role.INSPECTOR}):
+        raise NotAllowed(_("只有网格员或监督员可以自处置"))
+
+    if longitude is None or latitude is None:
+        hint = next((p for p in prepared if p.exif_longitude is not None), None)
+        if hint is None:
+            raise InvalidInput(_("请在地图上选择位置，或上传带定位的照片"), field="location")
+        longitude, latitude, crs = hint.exif_longitude, hint.exif_latitude, "wgs84"
+    try:
+        longitude, latitude = to_wgs84(lon=float(longitude), lat=float(latitude), crs=crs)
+    except (CoordinateError, TypeError, ValueError) as error:
+        raise InvalidInput(str(error) if isinstance(error, CoordinateError) else _("坐标格式不正确"),
+                           field="location") from error
+    located = grid_locator().locate(longitude, latitude)
+    if located is None:
+        raise InvalidInput(_("该位置不在本街道的任何网格内"), field="location")
+
+    now = at or clock.now()
+    saved: list[CasePhoto] = []
+    try:
+        with transaction.atomic():
+            case = Case(
+                number=_next_case_number(year=timezone.localtime(now).year),
+                state=CaseState.SELF_HANDLED if self_handled else CaseState.REPORTED,
+                source=source, item=item, description=description, address=(address or "").strip()[:256],
+                longitude=longitude, latitude=latitude, grid_id=located.grid_id,
+                territory_path=located.territory_path, grid_class=located.grid_class or "",
+                reporter=by, reporter_name=(reporter_name or "").strip()[:60],
+                reporter_phone=(reporter_phone or "").strip()[:20], reported_at=now,
+                is_self_handled=self_handled, client_key=client_key or None,
+                fixed_by=by if self_handled else None, fixed_at=now if self_handled else None,
+            )
+            case.save()
+            role = _reporting_role(by)
+            event = _record(case=case, action="report", from_state="", actor=by, role=role, at=now,
+                            opinion=description, data={"source": source, "self_handled": self_handled})
+            saved += _save_photos(case=case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=now)
+            saved += _save_photos(case=case, event=event, prepared=prepared_after, stage=PhotoStage.AFTER,
+                                  by=by, at=now)
+    except IntegrityError:
+        _delete_files(saved)
+        if client_key:  # two retries raced: the other one made the case
+            existing = Case.objects.filter(client_key=client_key).first()
+            if existing is not None:
+                return existing
+        raise
+    except BaseException:
+        _delete_files(saved)
+        raise
+    return case
+
+
+def _reporting_role(by) -> str:
+    if by is None:
+        return ""
+    roles = user_roles(by) & REPORTING_ROLES
+    return next((role for role in Role.values if role in roles), "")
+
+
+# ---------------------------------------------------------------- intake, verification, filing
+
+def case_accept(*, case: Case, by, opinion: str = "", expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="accept", by=by, expected_version=expected_version) as t:
+        t.set(state=CaseState.ACCEPTED)
+        t.record(opinion=opinion)
+    return t.case
+
+
+def case_send_to_verify(*, case: Case, by, inspector, opinion: str = "",
+                        expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="send_to_verify", by=by, expected_version=expected_version) as t:
+        _require_field_worker(inspector=inspector, case=t.case)
+        t.set(state=CaseState.VERIFYING, assignee=inspector)
+        t.record(opinion=opinion, data={"inspector": inspector.pk, "inspector_name": inspector.display_name})
+    return t.case
+
+
+def case_verify(*, case: Case, by, confirmed: bool, opinion: str = "", photos=(),
+                expected_version: int | None = None) -> Case:
+    prepared = _prepare_all(photos)
+    with _Transition(case=case, action_code="verify", by=by, expected_version=expected_version) as t:
+        if not confirmed:
+            _require_text(opinion, field="opinion", message=_("核实不属实时请说明情况"))
+        t.set(state=CaseState.ACCEPTED, assignee=None)
+        event = t.record(opinion=opinion, data={"confirmed": confirmed})
+        _save_photos(case=t.case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=t.now)
+    return t.case
+
+
+def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: int | None = None,
+              deadline_unit: str | None = None, opinion: str = "", expected_version: int | None = None) -> Case:
+    """立案: fix the case rule (立案条件), which decides the deadline once the case is dispatched.
+    Where no rule exists for the category, the shift lead sets the deadline by hand."""
+    with _Transition(case=case, action_code="file", by=by, expected_version=expected_version) as t:
+        if rule is not None and rule.item_id != t.case.item_id:
+            raise InvalidInput(_("所选立案条件不属于该问题分类"), field="rule")
+        rule = rule or case_rule_for(item=t.case.item, grid_class=t.case.grid_class)
+        if rule is not None:
+            deadline_value, deadline_unit = rule.deadline_value, rule.deadline_unit
+        elif not deadline_value or deadline_unit not in DeadlineUnit.values:
+            raise InvalidInput(_("该分类没有立案规则，请填写处置时限"), field="deadline_value")
+        t.set(state=CaseState.FILED, rule=rule, filed_at=t.now, deadline_unit=deadline_unit,
+              time_budget_minutes=budget_minutes(value=int(deadline_value), unit=deadline_unit,
+                                                 calendar=working_calendar()))
+        t.record(opinion=opinion, data={"rule": rule.pk if rule else None, "deadline_value": int(deadline_value),
+                                        "deadline_unit": deadline_unit})
+    return t.case
+
+
+def case_void(*, case: Case, by, reason: str, expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="void", by=by, expected_version=expected_version) as t:
+        reason = _require_text(reason, field="reason", message=_("作废须填写理由"))
+        t.set(state=CaseState.VOIDED, closed_at=t.now, assignee=None)
+        t.record(opinion=reason)
+    return t.case
+
+
+# ---------------------------------------------------------------- dispatch and handling
+
+def case_dispatch(*, case: Case, by, department: Organisation, territorial_owner: Unit | None = None,
+                  opinion: str = "", expected_version: int | None = None) -> Case:
+    """派遣: to one functional department and one territorial owner; the handling clock starts."""
+    with _Transition(case=case, action_code="dispatch", by=by, expected_version=expected_version) as t:
+        if not department.is_active:
+            raise InvalidInput(_("该职能部门已停用"), field="department")
+        owner = territorial_owner or territorial_owner_for(grid=t.case.grid)
+        if owner is not None and not t.case.territory_path.startswith(owner.path):
+            raise InvalidInput(_("属地责任单位必须包含案件所在网格"), field="territorial_owner")
+        calendar = working_calendar()
+        deadline = deadline_after(start=t.now, budget_minutes=t.case.time_budget_minutes,
+                                  unit=t.case.deadline_unit, calendar=calendar)
+        t.set(state=CaseState.HANDLING, department=department, territorial_owner=owner, dispatched_at=t.now,
+              deadline_at=deadline)
+        t.record(opinion=opinion, data={"department": department.pk, "department_name": department.name,
+                                        "territorial_owner": owner.pk if owner else None,
+                                        "territorial_owner_name": owner.name if owner else "",
+                                        "deadline_at": deadline.isoformat()})
+    return t.case
+
+
+def territorial_owner_for(*, grid: Unit) -> Unit | None:
+    """属地: the community holding the grid, else the nearest ancestor above it."""
+    codes = grid.ancestor_codes()[:-1]
+    ancestors = {unit.code: unit for unit in Unit.objects.filter(code__in=codes)}
+    for code in reversed(codes):
+        unit = ancestors.get(code)
+        if unit is not None and unit.level in {UnitLevel.COMMUNITY, UnitLevel.AREA, UnitLevel.SUBDISTRICT}:
+            return unit
+    return None
+
+
+def case_request(*, case: Case, by, kind: str, reason: str, extra_minutes: int | None = None,
+                 expected_version: int | None = None) -> CaseRequest:
+    """A handler applies for 回退 / 延期 / 挂账 / 作废; the approver decides."""
+    if kind not in RequestKind.values:
+        raise InvalidInput(_("未知的申请类型"), field="kind")
+    with _Transition(case=case, action_code=f"request_{kind}", by=by, expected_version=expected_version) as t:
+        reason = _require_text(reason, field="reason", message=_("申请须填写理由"))
+        if kind == RequestKind.EXTENSION and (not extra_minutes or extra_minutes <= 0):
+            raise InvalidInput(_("请填写申请延长的时间"), field="extra_minutes")
+        if t.case.requests.filter(state=RequestState.PENDING).exists():
+            raise WrongState(_("该案件已有待审批的申请"))
+        request = CaseRequest.objects.create(case=t.case, kind=kind, reason=reason,
+                                             extra_minutes=extra_minutes if kind == RequestKind.EXTENSION else None,
+                                             requested_by=by, requested_at=t.now)
+        t.record(opinion=reason, data={"request": request.pk, "kind": kind, "extra_minutes": extra_minutes})
+    return request
+
+
+def case_decide_request(*, case: Case, by, approve: bool, note: str = "",
+                        expected_version: int | None = None) -> Case:
+    pending = CaseRequest.objects.filter(case=case, state=RequestState.PENDING).first()
+    if pending is None:
+        raise WrongState(_("该案件没有待审批的申请"))
+    with _Transition(case=case, action_code=f"decide_{pending.kind}", by=by, expected_version=expected_version) as t:
+        if not approve:
+            _require_text(note, field="note", message=_("驳回须填写理由"))
+        claimed = CaseRequest.objects.filter(pk=pending.pk, state=RequestState.PENDING).update(
+            state=RequestState.APPROVED if approve else RequestState.REJECTED, decided_by=by,
+            decided_at=t.now, decision_note=note)
+        if claimed != 1:
+            raise StaleCase()
+        data = {"request": pending.pk, "kind": pending.kind, "approved": approve}
+        if approve:
+            data |= _apply_request(t, pending)
+        t.record(opinion=note, data=data)
+    return t.case
+
+
+def _apply_request(t: _Transition, request: CaseRequest) -> dict:
+    case, calendar = t.case, working_calendar()
+    if request.kind == RequestKind.RETURN:
+        # 回退: back to the dispatcher to send to the right unit; the clock restarts at re-dispatch.
+        t.set(state=CaseState.FILED, department=None, dispatched_at=None, deadline_at=None,
+              return_count=case.return_count + 1)
+        return {}
+    if request.kind == RequestKind.EXTENSION:
+        deadline = deadline_after(start=case.deadline_at, budget_minutes=request.extra_minutes,
+                                  unit=case.deadline_unit, calendar=calendar)
+        t.set(deadline_at=deadline, time_budget_minutes=case.time_budget_minutes + request.extra_minutes,
+              extension_count=case.extension_count + 1)
+        return {"deadline_at": deadline.isoformat()}
+    if request.kind == RequestKind.SUSPENSION:
+        t.set(state=CaseState.SUSPENDED, suspended_at=t.now)
+        return {}
+    t.set(state=CaseState.VOIDED, closed_at=t.now, suspended_at=None)
+    return {}
+
+
+def case_resume(*, case: Case, by, opinion: str = "", expected_version: int | None = None) -> Case:
+    """挂账恢复: the suspended time is added to the deadline (standards.md §4.3)."""
+    with _Transition(case=case, action_code="resume", by=by, expected_version=expected_version) as t:
+        deadline = deadline_after_suspension(deadline=t.case.deadline_at, suspended_at=t.case.suspended_at,
+                                             resumed_at=t.now, unit=t.case.deadline_unit,
+                                             calendar=working_calendar())
+        t.set(state=CaseState.HANDLING, suspended_at=None, deadline_at=deadline)
+        t.record(opinion=opinion, data={"deadline_at": deadline.isoformat()})
+    return t.case
+
+
+def case_report_fix(*, case: Case, by, opinion: str, photos, expected_version: int | None = None) -> Case:
+    """处置反馈: the handler reports the fix with after-photos; an inspector of the grid checks it."""
+    prepared = _prepare_all(photos)
+    if not prepared:
+        raise InvalidInput(_("请上传处置后照片"), field="photos")
+    with _Transition(case=case, action_code="report_fix", by=by, expected_version=expected_version) as t:
+        opinion = _require_text(opinion, field="opinion", message=_("请填写处置情况"))
+        inspector = default_inspector(case=t.case, exclude=by)
+        t.set(state=CaseState.FIXED, fixed_by=by, fixed_at=t.now, assignee=inspector)
+        event = t.record(opinion=opinion, data={"inspector": inspector.pk if inspector else None})
+        _save_photos(case=t.case, event=event, prepared=prepared, stage=PhotoStage.AFTER, by=by, at=t.now)
+    return t.case
+
+
+def default_inspector(*, case: Case, exclude=None):
+    """The field worker of the case's grid (or the nearest unit above it) who checks it."""
+    from jiedao.territory.models import Duty
+
+    codes = case.territory_path.strip("/").split("/")
+    duties = (Duty.objects.filter(role__in=[Role.INSPECTOR, Role.GRID_WORKER], unit__code__in=codes)
+              .select_related("user", "unit").exclude(user=exclude))
+    best = sorted(duties, key=lambda d: (-len(d.unit.path), d.role != Role.INSPECTOR, d.user_id))
+    return best[0].user if best else None
+
+
+def _require_field_worker(*, inspector, case: Case) -> None:
+    if inspector is None:
+        raise InvalidInput(_("请选择核实/核查人员"), field="inspector")
+    ok = any(
+        duty.role in {Role.GRID_WORKER, Role.INSPECTOR} and case.territory_path.startswith(duty.unit.path)
+        for duty in user_duties(inspector) if duty.unit is not None
+    )
+    if not ok:
+        raise InvalidInput(_("所选人员不是该网格的网格员或监督员"), field="inspector")
+
+
+def case_assign_inspector(*, case: Case, by, inspector, expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="assign_inspector", by=by, expected_version=expected_version) as t:
+        _require_field_worker(inspector=inspector, case=t.case)
+        t.set(assignee=inspector)
+        t.record(data={"inspector": inspector.pk, "inspector_name": inspector.display_name})
+    return t.case
+
+
+def case_check(*, case: Case, by, passed: bool, opinion: str = "", photos=(),
+               expected_version: int | None = None) -> Case:
+    """核查: an inspector who did not fix it checks on site; a failed check sends it back (返工)."""
+    prepared = _prepare_all(photos)
+    with _Transition(case=case, action_code="check", by=by, expected_version=expected_version) as t:
+        if not _may_check(user=by, case=t.case):
+            raise NotAllowed(_("处置人员不能核查自己处置的案件"))
+        if passed:
+            t.set(state=CaseState.CHECKED, assignee=None)
+            event = t.record(opinion=opinion, data={"passed": True})
+        else:
+            opinion = _require_text(opinion, field="opinion", message=_("核查不通过须说明原因"))
+            t.set(state=CaseState.HANDLING, assignee=None, fixed_at=None, rework_count=t.case.rework_count + 1)
+            event = t.record(opinion=opinion, data={"passed": False}, action="rework")
+        _save_photos(case=t.case, event=event, prepared=prepared, stage=PhotoStage.CHECK, by=by, at=t.now)
+    return t.case
+
+
+def closure_type_for(*, case: Case) -> str:
+    if case.is_self_handled:
+        return ClosureType.SELF_HANDLED
+    if case.deadline_at and case.fixed_at and case.fixed_at > case.deadline_at:
+        return ClosureType.OVERDUE
+    return ClosureType.NORMAL
+
+
+def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str = "",
+               expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="close", by=by, expected_version=expected_version) as t:
+        computed = closure_type_for(case=t.case)
+        closure_type = closure_type or computed
+        if closure_type not in ClosureType.values:
+            raise InvalidInput(_("未知的结案类型"), field="closure_type")
+        if closure_type != computed:
+            _require_text(opinion, field="opinion", message=_("更改结案类型须说明理由"))
+        t.set(state=CaseState.CLOSED, closed_at=t.now, closure_type=closure_type)
+        t.record(opinion=opinion, data={"closure_type": closure_type})
+    return t.case
+
+
+def case_review_self_handled(*, case: Case, by, approve: bool, opinion: str = "",
+                             expected_version: int | None = None) -> Case:
+    with _Transition(case=case, action_code="review_self_handled", by=by, expected_version=expected_version) as t:
+        if approve:
+            t.set(state=CaseState.CLOSED, closed_at=t.now, closure_type=ClosureType.SELF_HANDLED)
+        else:
+            _require_text(opinion, field="opinion", message=_("不同意自处置须说明理由"))
+            t.set(state=CaseState.ACCEPTED, is_self_handled=False, fixed_by=None, fixed_at=None)
+        t.record(opinion=opinion, data={"approved": approve})
+    return t.case
+
+
+def remaining_handling_minutes(*, case: Case, now: datetime) -> int | None:
+    if case.deadline_at is None:
+        return None
+    return remaining_minutes(now=now, deadline=case.deadline_at, unit=case.deadline_unit,
+                             calendar=working_calendar())

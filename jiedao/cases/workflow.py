@@ -1,0 +1,64 @@
+"""The vocabulary of the loop: every action, the states it may start from and who may take it.
+One table, read by the services (guards), the pages (which buttons to show) and the API."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from jiedao.territory.models import Role
+
+from .models import CaseState as S
+
+
+@dataclass(frozen=True)
+class Action:
+    code: str
+    label: str
+    sources: frozenset[str]
+    roles: frozenset[str]
+
+
+def _action(code, label, sources, roles) -> Action:
+    return Action(code=code, label=label, sources=frozenset(sources), roles=frozenset(roles))
+
+
+FIELD = {Role.GRID_WORKER, Role.INSPECTOR}
+DEPARTMENT = {Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_ADMIN}
+
+# standards.md §2.2 (who) and §2.3 (from which state)
+ACTIONS: dict[str, Action] = {a.code: a for a in [
+    _action("accept", _("受理"), {S.REPORTED}, {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
+    _action("send_to_verify", _("派发核实"), {S.REPORTED}, {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
+    _action("verify", _("核实"), {S.VERIFYING}, FIELD),
+    _action("file", _("立案"), {S.ACCEPTED}, {Role.SHIFT_LEAD}),
+    _action("void", _("作废"), {S.REPORTED, S.VERIFYING, S.ACCEPTED, S.FILED}, {Role.SHIFT_LEAD}),
+    _action("dispatch", _("派遣"), {S.FILED}, {Role.DISPATCHER}),
+    _action("request_return", _("申请回退"), {S.HANDLING}, DEPARTMENT),
+    _action("request_extension", _("申请延期"), {S.HANDLING}, DEPARTMENT),
+    _action("request_suspension", _("申请挂账"), {S.HANDLING}, DEPARTMENT),
+    _action("request_void", _("申请作废"), {S.HANDLING, S.SUSPENDED}, DEPARTMENT),
+    _action("decide_return", _("回退审批"), {S.HANDLING}, {Role.DISPATCHER}),
+    _action("decide_extension", _("延期审批"), {S.HANDLING}, {Role.DISPATCHER}),
+    _action("decide_suspension", _("挂账审批"), {S.HANDLING}, {Role.DISPATCHER}),
+    _action("decide_void", _("作废审批"), {S.HANDLING, S.SUSPENDED}, {Role.SHIFT_LEAD}),
+    _action("resume", _("挂账恢复"), {S.SUSPENDED}, {Role.DISPATCHER, Role.DEPARTMENT_ADMIN}),
+    _action("report_fix", _("处置反馈"), {S.HANDLING}, DEPARTMENT),
+    _action("assign_inspector", _("指派核查人"), {S.FIXED, S.VERIFYING}, {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
+    _action("check", _("核查"), {S.FIXED}, FIELD),
+    _action("close", _("结案"), {S.CHECKED}, {Role.SHIFT_LEAD}),
+    _action("review_self_handled", _("自处置审核"), {S.SELF_HANDLED}, {Role.SHIFT_LEAD}),
+]}
+
+# The request kind a decision answers, and the action that makes the request.
+REQUEST_ACTIONS = {
+    "return": ("request_return", "decide_return"),
+    "extension": ("request_extension", "decide_extension"),
+    "suspension": ("request_suspension", "decide_suspension"),
+    "void": ("request_void", "decide_void"),
+}
+
+# Who may report, and with which source by default.
+REPORTING_ROLES = frozenset({
+    Role.GRID_WORKER, Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.LEADER, Role.AREA_LEADER,
+    Role.FIRST_RESPONSIBLE, Role.DISPATCHER,
+})

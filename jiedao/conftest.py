@@ -1,0 +1,125 @@
+"""Fixed people and places for tests (healthchecks' Alice/Bob/Charlie, here in our roles).
+
+The world: 青溪街道 with one area (东片) and two communities (桃源社区, 柳岸社区), each with two
+square grids of 0.01° side; departments 环卫所 (D02) and 城管执法中队 (D01); one person per role,
+plus a grid worker and a secretary of the *other* community to prove scope."""
+
+import io
+from types import SimpleNamespace
+
+import pytest
+from PIL import Image
+
+from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind, DeadlineUnit
+from jiedao.territory.models import Duty, GridClass, Organisation, OrganisationKind, Role, Unit, UnitLevel
+from jiedao.worktime.models import WorkPeriod
+
+ORIGIN_LON, ORIGIN_LAT = 120.10, 30.20
+CELL = 0.01
+
+
+def square(lon: float, lat: float, size: float = CELL) -> dict:
+    ring = [[lon, lat], [lon + size, lat], [lon + size, lat + size], [lon, lat + size], [lon, lat]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def grid_centre(column: int, row: int = 0) -> tuple[float, float]:
+    return ORIGIN_LON + (column + 0.5) * CELL, ORIGIN_LAT + (row + 0.5) * CELL
+
+
+def jpeg_bytes(color=(200, 30, 30), size=(64, 48)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def make_upload(name="photo.jpg", data: bytes | None = None, content_type="image/jpeg"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data if data is not None else jpeg_bytes(), content_type=content_type)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """Process-level caches (calendar, grid index) must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    _reset_domain_caches()
+    yield
+    _reset_domain_caches()
+
+
+def _reset_domain_caches():
+    from jiedao.territory import locator
+    from jiedao.worktime import selectors
+
+    reset = getattr(locator, "grid_locator_reset", None)
+    if reset:
+        reset()
+    selectors.working_calendar_reset()
+
+
+@pytest.fixture
+def world(db, django_user_model):
+    district = Unit.objects.create(level=UnitLevel.DISTRICT, code="330199", name="清江区")
+    subdistrict = Unit.objects.create(parent=district, level=UnitLevel.SUBDISTRICT, code="330199001", name="青溪街道")
+    area = Unit.objects.create(parent=subdistrict, level=UnitLevel.AREA, code="330199001A01", name="东片")
+    taoyuan = Unit.objects.create(parent=area, level=UnitLevel.COMMUNITY, code="330199001001", name="桃源社区")
+    liuan = Unit.objects.create(parent=area, level=UnitLevel.COMMUNITY, code="330199001002", name="柳岸社区")
+    grids = []
+    for column, community in enumerate([taoyuan, taoyuan, liuan, liuan]):
+        lon, lat = ORIGIN_LON + column * CELL, ORIGIN_LAT
+        grids.append(Unit.objects.create(
+            parent=community, level=UnitLevel.GRID, code=f"{community.code}{column + 1:03d}",
+            name=f"{community.name}第{column + 1}网格", boundary=square(lon, lat),
+            grid_class=GridClass.FIRST if column % 2 == 0 else GridClass.SECOND,
+        ))
+    cleaning = Organisation.objects.create(kind=OrganisationKind.DEPARTMENT, code="D02", name="环卫所")
+    enforcement = Organisation.objects.create(kind=OrganisationKind.DEPARTMENT, code="D01", name="城管执法中队")
+    WorkPeriod.objects.create(start="08:30", end="12:00")
+    WorkPeriod.objects.create(start="13:30", end="17:30")
+
+    item = CatalogueItem.objects.create(kind=CatalogueKind.MATTER, major_code="06", major_name="市容环境类",
+                                        code="06010", name="暴露垃圾", standard_ref="GB/T 47678.5-2026",
+                                        search_text="baolulaji bllj")
+    rule = CaseRule.objects.create(item=item, filing_condition="主次干道、公共场所有成堆垃圾未入容器",
+                                   deadline_value=4, deadline_unit=DeadlineUnit.WORKING_HOURS,
+                                   closing_condition="彻底清理", department=cleaning, source="standards.md §4.2")
+    no_rule_item = CatalogueItem.objects.create(kind=CatalogueKind.MATTER, major_code="06", major_name="市容环境类",
+                                                code="06036", name="乱堆杂物", standard_ref="GB/T 47678.5-2026",
+                                                search_text="luanduizawu ldzw")
+
+    def person(username, role, unit=None, organisation=None, full_name=""):
+        user = django_user_model.objects.create_user(username=username, password="pass-1234",
+                                                     full_name=full_name or username)
+        Duty.objects.create(user=user, role=role, unit=unit, organisation=organisation)
+        return user
+
+    people = SimpleNamespace(
+        grid_worker=person("grid_worker", Role.GRID_WORKER, grids[0], full_name="王网格"),
+        inspector=person("inspector", Role.INSPECTOR, taoyuan, full_name="李监督"),
+        other_grid_worker=person("other_grid_worker", Role.GRID_WORKER, grids[2], full_name="赵网格"),
+        intake_clerk=person("intake_clerk", Role.INTAKE_CLERK, subdistrict, full_name="受理员小陈"),
+        shift_lead=person("shift_lead", Role.SHIFT_LEAD, subdistrict, full_name="值班长老周"),
+        dispatcher=person("dispatcher", Role.DISPATCHER, subdistrict, full_name="派遣员小吴"),
+        handler=person("handler", Role.DEPARTMENT_HANDLER, organisation=cleaning, full_name="环卫老孙"),
+        department_admin=person("department_admin", Role.DEPARTMENT_ADMIN, organisation=cleaning,
+                                full_name="环卫所长"),
+        other_handler=person("other_handler", Role.DEPARTMENT_HANDLER, organisation=enforcement,
+                             full_name="执法队员"),
+        leader=person("leader", Role.LEADER, subdistrict, full_name="书记"),
+        area_leader=person("area_leader", Role.AREA_LEADER, area, full_name="包片领导"),
+        secretary=person("secretary", Role.FIRST_RESPONSIBLE, taoyuan, full_name="桃源书记"),
+        other_secretary=person("other_secretary", Role.FIRST_RESPONSIBLE, liuan, full_name="柳岸书记"),
+    )
+    return SimpleNamespace(
+        district=district, subdistrict=subdistrict, area=area, taoyuan=taoyuan, liuan=liuan, grids=grids,
+        cleaning=cleaning, enforcement=enforcement, item=item, rule=rule, no_rule_item=no_rule_item,
+        people=people,
+    )
