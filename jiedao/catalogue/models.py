@@ -63,6 +63,8 @@ class CaseRule(models.Model):
                                    related_name="case_rules", verbose_name=_("默认职能部门"))
     severity = models.PositiveSmallIntegerField(_("严重程度顺序"), default=1)
     source = models.CharField(_("来源"), max_length=120, blank=True)
+    seed_key = models.CharField(_("默认规则标识"), max_length=40, blank=True, db_index=True, editable=False,
+                                help_text=_("由默认规则表生成；再次导入默认规则时不会覆盖已有的行"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:

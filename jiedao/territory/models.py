@@ -33,6 +33,8 @@ class Unit(models.Model):
     boundary = models.JSONField(_("边界（GeoJSON，WGS-84）"), null=True, blank=True)
     grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
+    # Part of the grid locator's cheap version stamp (territory/locator.py).
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     class Meta:
         verbose_name = _("属地单位")

@@ -45,6 +45,7 @@ class Migration(migrations.Migration):
                 ('closing_condition', models.CharField(max_length=300, verbose_name='结案条件')),
                 ('severity', models.PositiveSmallIntegerField(default=1, verbose_name='严重程度顺序')),
                 ('source', models.CharField(blank=True, max_length=120, verbose_name='来源')),
+                ('seed_key', models.CharField(blank=True, db_index=True, editable=False, help_text='由默认规则表生成；再次导入默认规则时不会覆盖已有的行', max_length=40, verbose_name='默认规则标识')),
                 ('is_active', models.BooleanField(default=True, verbose_name='启用')),
                 ('department', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='case_rules', to='territory.organisation', verbose_name='默认职能部门')),
                 ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rules', to='catalogue.catalogueitem', verbose_name='问题分类')),

@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
                 ('boundary', models.JSONField(blank=True, null=True, verbose_name='边界（GeoJSON，WGS-84）')),
                 ('grid_class', models.CharField(blank=True, choices=[('1', '一类'), ('2', '二类')], max_length=1, verbose_name='区域类别')),
                 ('is_active', models.BooleanField(default=True, verbose_name='启用')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
                 ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='territory.unit', verbose_name='上级单位')),
             ],
             options={

@@ -1,0 +1,78 @@
+"""Reads of the catalogue: search as the user types, and the case rule that applies."""
+
+from django.db.models import Exists, OuterRef, Q
+
+from jiedao.territory.models import GridClass
+
+from .models import CaseRule, CatalogueItem, CatalogueKind
+from .search_text import search_query_normalised
+
+_CANDIDATES = 200
+
+
+def catalogue_search(*, query: str, limit: int = 20) -> list[CatalogueItem]:
+    """Active items whose name contains `query`, whose pinyin (full or initials) contains it, or
+    whose code starts with it. Items that have a case rule come first (they can become cases),
+    then exact names, then names or pinyin that start with the query, then the rest, by code."""
+    query = query.strip()
+    if not query:
+        return []
+    pinyin = search_query_normalised(query)
+    condition = Q(name__icontains=query) | Q(code__startswith=query)
+    if pinyin:
+        condition |= Q(search_text__contains=pinyin)
+    candidates = list(
+        CatalogueItem.objects.filter(condition, is_active=True)
+        .annotate(has_rules=Exists(CaseRule.objects.filter(item=OuterRef("pk"), is_active=True)))
+        .order_by("code")[:_CANDIDATES]
+    )
+
+    def closeness(item: CatalogueItem) -> int:
+        words = item.search_text.split()
+        if item.name == query or (pinyin and pinyin in words):
+            return 0
+        if item.name.startswith(query) or item.code.startswith(query) or (
+                pinyin and any(word.startswith(pinyin) for word in words)):
+            return 1
+        return 2
+
+    candidates.sort(key=lambda item: (not item.has_rules, closeness(item), item.kind != CatalogueKind.MATTER,
+                                      item.code))
+    return candidates[:limit]
+
+
+def _rule_item(item: CatalogueItem) -> CatalogueItem:
+    """A component's problems are filed under its "<部件>异常" matter (GB/T 47678.5 事项 01–05),
+    which carries the rules."""
+    if item.kind != CatalogueKind.COMPONENT or item.rules.filter(is_active=True).exists():
+        return item
+    matter = CatalogueItem.objects.filter(kind=CatalogueKind.MATTER, code=item.code,
+                                          standard_ref=item.standard_ref).first()
+    return matter or item
+
+
+def case_rules_for_item(*, item: CatalogueItem, grid_class: str) -> list[CaseRule]:
+    """The active rule of each severity step that applies in a grid of `grid_class`, mildest first.
+
+    A row for the grid class beats the row for all classes. A grid without a class is treated as
+    一类 (the stricter deadlines) when the item has no row for all classes."""
+    rules = list(CaseRule.objects.filter(item=_rule_item(item), is_active=True)
+                 .select_related("item", "department"))
+    wanted = grid_class or GridClass.FIRST
+    chosen: dict[int, CaseRule] = {}
+    for rule in sorted(rules, key=lambda r: (r.severity, r.grid_class != grid_class, r.grid_class != "", r.pk)):
+        if rule.severity in chosen:
+            continue
+        if rule.grid_class in ("", grid_class) or (not grid_class and rule.grid_class == wanted):
+            chosen[rule.severity] = rule
+    return [chosen[severity] for severity in sorted(chosen)]
+
+
+def case_rule_for(*, item: CatalogueItem, grid_class: str, rule_id: int | None = None) -> CaseRule | None:
+    """The rule a new case of `item` gets: the chosen `rule_id` if it is an active rule of the
+    item, otherwise the mildest applicable rule; None when there is none."""
+    if rule_id is not None:
+        return (CaseRule.objects.filter(pk=rule_id, item=_rule_item(item), is_active=True)
+                .select_related("item", "department").first())
+    rules = case_rules_for_item(item=item, grid_class=grid_class)
+    return rules[0] if rules else None
