@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
 from jiedao.territory.models import GridClass, Organisation, Unit
+from jiedao.worktime.deadlines import DeadlineLight  # noqa: F401  (the light's vocabulary, re-exported)
 
 
 class CaseState(models.TextChoices):
@@ -47,19 +48,14 @@ class ClosureType(models.TextChoices):
     SELF_HANDLED = "self_handled", _("自处置结案")
 
 
-class DeadlineLight(models.TextChoices):
-    NONE = "none", _("未计时")
-    GREEN = "green", _("正常")
-    YELLOW = "yellow", _("预警")
-    RED = "red", _("超期")
-    PAUSED = "paused", _("挂账暂停")
-
-
 class CaseNumberSequence(models.Model):
     """The last readable case number issued per year ("2026-000123")."""
 
     year = models.PositiveSmallIntegerField(primary_key=True)
     last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
 
 
 class Case(models.Model):
@@ -160,6 +156,9 @@ class CaseEvent(models.Model):
             models.Index(fields=["action", "at"], name="case_event_by_action"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
 
 class PhotoStage(models.TextChoices):
     BEFORE = "before", _("处置前")
@@ -184,6 +183,9 @@ class CasePhoto(models.Model):
         verbose_name = _("案件照片")
         verbose_name_plural = _("案件照片")
         ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.get_stage_display()}"
 
 
 class RequestKind(models.TextChoices):
@@ -221,6 +223,9 @@ class CaseRequest(models.Model):
             models.UniqueConstraint(fields=["case"], condition=models.Q(state="pending"),
                                     name="case_request_one_pending"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_state_display()}"
 
 
 class CasePolicy(models.Model):

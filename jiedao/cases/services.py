@@ -8,15 +8,19 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiedao import clock
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
-from jiedao.catalogue.selectors import case_rule_for
+from jiedao.catalogue.selectors import case_rule_for, case_rules_for_item
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
 from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit, UnitLevel
-from jiedao.worktime.deadlines import budget_minutes, deadline_after, deadline_after_suspension, remaining_minutes
+from jiedao.worktime.deadlines import (
+    budget_minutes,
+    deadline_after,
+    deadline_after_suspension,
+    remaining_minutes,
+)
 from jiedao.worktime.selectors import working_calendar
-
-from jiedao import clock
 
 from .access import acting_role, user_duties, user_roles
 from .errors import InvalidInput, NotAllowed, StaleCase, WrongState
@@ -178,15 +182,22 @@ def _may_check(*, user, case: Case) -> bool:
 
 # ---------------------------------------------------------------- report
 
-def case_report(*, by, source: str, item: CatalogueItem, longitude: float | None, latitude: float | None,
-                crs: str = "wgs84", description: str = "", address: str = "", photos=(),
-                after_photos=(), self_handled: bool = False, reporter_name: str = "",
-                reporter_phone: str = "", client_key: str | None = None, at: datetime | None = None) -> Case:
-    """Register a new report. A retry with the same client key returns the case already made."""
+def case_report(**kwargs) -> Case:
+    """Register a new report (see `case_report_once`)."""
+    return case_report_once(**kwargs)[0]
+
+
+def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float | None, latitude: float | None,
+                     crs: str = "wgs84", description: str = "", address: str = "", photos=(),
+                     after_photos=(), self_handled: bool = False, reporter_name: str = "",
+                     reporter_phone: str = "", client_key: str | None = None,
+                     at: datetime | None = None) -> tuple[Case, bool]:
+    """Register a new report; returns (case, created). A retry with the same client key returns
+    the case the first attempt made, with created False — even when two retries race."""
     if client_key:
         existing = Case.objects.filter(client_key=client_key).first()
         if existing is not None:
-            return existing
+            return _replayed(existing, by=by), False
     if by is not None and not (user_roles(by) & REPORTING_ROLES) and not by.is_superuser:
         raise NotAllowed(_("您没有上报案件的权限"))
     if source not in CaseSource.values:
@@ -244,11 +255,18 @@ def case_report(*, by, source: str, item: CatalogueItem, longitude: float | None
         if client_key:  # two retries raced: the other one made the case
             existing = Case.objects.filter(client_key=client_key).first()
             if existing is not None:
-                return existing
+                return _replayed(existing, by=by), False
         raise
     except BaseException:
         _delete_files(saved)
         raise
+    return case, True
+
+
+def _replayed(case: Case, *, by) -> Case:
+    """A client key belongs to the reporter who first used it: nobody reads another's case by it."""
+    if case.reporter_id != (by.pk if by is not None else None):
+        raise InvalidInput(_("该幂等键已被使用，请换一个"), field="client_key")
     return case
 
 
@@ -294,7 +312,7 @@ def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: i
     """立案: fix the case rule (立案条件), which decides the deadline once the case is dispatched.
     Where no rule exists for the category, the shift lead sets the deadline by hand."""
     with _Transition(case=case, action_code="file", by=by, expected_version=expected_version) as t:
-        if rule is not None and rule.item_id != t.case.item_id:
+        if rule is not None and rule not in case_rules_for_item(item=t.case.item, grid_class=t.case.grid_class):
             raise InvalidInput(_("所选立案条件不属于该问题分类"), field="rule")
         rule = rule or case_rule_for(item=t.case.item, grid_class=t.case.grid_class)
         if rule is not None:
@@ -369,9 +387,12 @@ def case_request(*, case: Case, by, kind: str, reason: str, extra_minutes: int |
     return request
 
 
-def case_decide_request(*, case: Case, by, approve: bool, note: str = "",
+def case_decide_request(*, case: Case, by, approve: bool, note: str = "", kind: str | None = None,
                         expected_version: int | None = None) -> Case:
+    """Approve or reject the pending application; `kind`, when given, must be the pending one's."""
     pending = CaseRequest.objects.filter(case=case, state=RequestState.PENDING).first()
+    if kind is not None and (pending is None or pending.kind != kind):
+        raise WrongState(_("该案件没有待审批的“%(kind)s”申请") % {"kind": RequestKind(kind).label})
     if pending is None:
         raise WrongState(_("该案件没有待审批的申请"))
     with _Transition(case=case, action_code=f"decide_{pending.kind}", by=by, expected_version=expected_version) as t:

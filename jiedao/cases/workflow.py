@@ -62,3 +62,15 @@ REPORTING_ROLES = frozenset({
     Role.GRID_WORKER, Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.LEADER, Role.AREA_LEADER,
     Role.FIRST_RESPONSIBLE, Role.DISPATCHER,
 })
+
+
+# Steps of the timeline that are not actions a person chooses from a list.
+EVENT_LABELS: dict[str, str] = {
+    "report": _("上报"),
+    "rework": _("返工"),
+    **{code: action.label for code, action in ACTIONS.items()},
+}
+
+
+def event_label(code: str) -> str:
+    return str(EVENT_LABELS.get(code, code))

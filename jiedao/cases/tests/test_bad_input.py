@@ -64,9 +64,8 @@ def test_overlong_description(world, clock, settings):
 
 
 def test_gcj02_point_is_stored_as_wgs84(world, clock):
-    from jiedao.territory.coordinates import wgs84_to_gcj02
-
     from jiedao.conftest import grid_centre
+    from jiedao.territory.coordinates import wgs84_to_gcj02
 
     lon, lat = grid_centre(1)
     gcj_lon, gcj_lat = wgs84_to_gcj02(lon, lat)
@@ -105,3 +104,21 @@ def _dms(value: float):
     minutes = int((value - degrees) * 60)
     seconds = round(((value - degrees) * 60 - minutes) * 60 * 1000) / 1000
     return (degrees, minutes, seconds)
+
+
+def test_heic_from_a_phone_is_accepted_and_stored_as_jpeg(world, clock):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (120, 120, 20)).save(buffer, format="HEIF")
+
+    case = report(world, photos=[make_upload("IMG_0001.HEIC", buffer.getvalue(), "image/heic")])
+
+    photo = case.photos.get()
+    assert photo.content_type == "image/jpeg"
+    with Image.open(photo.image.path) as stored:
+        assert (stored.format, stored.size) == ("JPEG", (40, 30))
+    with Image.open(photo.thumbnail.path) as thumbnail:
+        assert thumbnail.format == "JPEG"

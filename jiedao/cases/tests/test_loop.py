@@ -6,7 +6,15 @@ import pytest
 
 from jiedao.cases import services
 from jiedao.cases.errors import InvalidInput, NotAllowed, StaleCase, WrongState
-from jiedao.cases.models import Case, CaseEvent, CaseRequest, CaseState, ClosureType, DeadlineLight, PhotoStage
+from jiedao.cases.models import (
+    Case,
+    CaseEvent,
+    CaseRequest,
+    CaseState,
+    ClosureType,
+    DeadlineLight,
+    PhotoStage,
+)
 from jiedao.cases.selectors import case_deadline_light
 from jiedao.conftest import make_upload
 

@@ -1,0 +1,76 @@
+"""The REST API, version 1: cases, their actions, the catalogue and the inbox. Errors are JSON in
+the caller's language (Accept-Language), never a 500 for bad input."""
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.renderers import JSONRenderer
+
+from jiedao.cases.errors import CaseError
+
+from . import case_actions, cases, catalogue, inbox
+from .auth import session_auth, token_auth
+from .docs import LocalSwagger
+
+
+class Utf8JSONRenderer(JSONRenderer):
+    # Chinese text as UTF-8, not \uXXXX escapes: a third of the bytes, and readable in logs.
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="Jiedao API",
+    version="1",
+    description=(
+        "街道人居环境整治平台 REST API. Sign in with the browser session (send the CSRF token on "
+        "POST) or send `Authorization: Bearer <key>` with a key from `manage.py issue_api_token`. "
+        "Times are ISO-8601 in +08:00; coordinates are WGS-84. Errors: `{\"detail\": message, "
+        "\"field\": name}` with 400 (bad input), 401, 403 (not allowed), 404 (no such case, or not "
+        "yours to see), 409 (the case is in another state or changed since you read it); 422 for a "
+        "malformed request."
+    ),
+    urls_namespace="api",
+    auth=[token_auth, session_auth],
+    docs=LocalSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    renderer=Utf8JSONRenderer(),
+)
+api.add_router("", cases.router)
+api.add_router("", case_actions.router)
+api.add_router("", catalogue.router)
+api.add_router("", inbox.router)
+
+
+def error_response(request: HttpRequest, status: int, message, field: str | None = None) -> HttpResponse:
+    return api.create_response(request, {"detail": str(message), "field": field}, status=status)
+
+
+@api.exception_handler(CaseError)
+def case_error(request: HttpRequest, error: CaseError) -> HttpResponse:
+    return error_response(request, error.status, error.message, error.field)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return error_response(request, 404, _("未找到"))
+
+
+@api.exception_handler(AuthenticationError)
+def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    response = error_response(request, 401, _("请先登录，或在 Authorization 头中提供有效的 API 令牌"))
+    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    return response
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return error_response(request, 413, _("请求内容太大"))
+
+
+@api.exception_handler(SuspiciousOperation)
+def malformed(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    # A broken multipart body, too many fields and the like: the client's fault, not a 500.
+    return error_response(request, 400, _("请求格式有误"))

@@ -1,0 +1,150 @@
+"""Cases: the list (keyset-paginated), one case, and a new report."""
+
+from datetime import datetime
+
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from ninja import File, Form, Query, Router, Schema, UploadedFile
+from ninja.responses import Status
+from pydantic import Field
+
+from jiedao import clock
+from jiedao.cases.access import can_view
+from jiedao.cases.errors import InvalidInput
+from jiedao.cases.models import Case, CasePolicy, CaseSource, CaseState
+from jiedao.cases.selectors import BOX_BY_CODE, cases_in_inbox
+from jiedao.cases.services import case_report_once
+from jiedao.catalogue.models import CatalogueItem, CatalogueKind
+
+from .cursor import cases_after, cursor_encode
+from .schemas import CaseDetailOut, CaseListOut, ErrorOut, case_detail_data, case_summary_data
+
+router = Router(tags=["cases"])
+
+MAX_PAGE = 200
+
+
+def _cases_for_detail():
+    return Case.objects.select_related("item", "grid", "department", "territorial_owner", "assignee", "reporter")
+
+
+def case_reloaded(case: Case) -> Case:
+    """The case as it is now, after a service changed it (the caller acted on it, so no new check)."""
+    return _cases_for_detail().get(pk=case.pk)
+
+
+def case_visible_or_404(*, user, number: str) -> Case:
+    """The case with this number if the user may see it. A case they may not see is "not found"
+    like a number that does not exist, so numbers cannot be probed."""
+    case = _cases_for_detail().filter(number=number).first()
+    if case is None or not can_view(user=user, case=case):
+        raise Http404
+    return case
+
+
+def case_detail(request: HttpRequest, case: Case) -> dict:
+    return case_detail_data(case, user=request.auth, request=request, now=clock.now())
+
+
+class CaseListFilters(Schema):
+    box: str = Field("all", description="An inbox code from GET /inbox; `all` is every case you may see")
+    state: str | None = Field(None, description="A case state code")
+    category: str | None = Field(None, description="A catalogue code (小类代码)")
+    since: datetime | None = Field(None, description="Reported at or after (ISO-8601; without offset: +08:00)")
+    until: datetime | None = Field(None, description="Reported before (ISO-8601; without offset: +08:00)")
+    q: str | None = Field(None, description="Number prefix, or words in the address, description or category")
+    cursor: str | None = Field(None, description="`next_cursor` of the previous page")
+    limit: int = Field(50, ge=1, le=MAX_PAGE)
+
+
+def _aware(value: datetime) -> datetime:
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+@router.get("/cases", response={200: CaseListOut, 400: ErrorOut}, summary="List the cases you may see")
+def case_list(request: HttpRequest, filters: Query[CaseListFilters]):
+    if filters.box not in BOX_BY_CODE:
+        raise InvalidInput(_("未知的收件箱"), field="box")
+    if filters.state and filters.state not in CaseState.values:
+        raise InvalidInput(_("未知的案件状态"), field="state")
+    cases = cases_in_inbox(user=request.auth, box=filters.box, query=filters.q or "", state=filters.state or "")
+    if filters.category:
+        cases = cases.filter(item__code=filters.category)
+    if filters.since:
+        cases = cases.filter(reported_at__gte=_aware(filters.since))
+    if filters.until:
+        cases = cases.filter(reported_at__lt=_aware(filters.until))
+    # One row more than asked tells whether there is a next page without counting.
+    page = list(cases_after(cases, filters.cursor)[: filters.limit + 1])
+    has_more = len(page) > filters.limit
+    page = page[: filters.limit]
+    now, warning_ratio = clock.now(), float(CasePolicy.current().warning_ratio)
+    return {
+        "items": [case_summary_data(case, now=now, warning_ratio=warning_ratio) for case in page],
+        "next_cursor": cursor_encode(reported_at=page[-1].reported_at, case_id=page[-1].pk) if has_more else None,
+    }
+
+
+@router.get("/cases/{number}", response={200: CaseDetailOut, 404: ErrorOut}, summary="One case")
+def case_get(request: HttpRequest, number: str):
+    return case_detail(request, case_visible_or_404(user=request.auth, number=number))
+
+
+class ReportIn(Schema):
+    item_code: str = Field(description="Catalogue code (小类代码) of the problem")
+    item_kind: str | None = Field(None, description="component | matter | event, when the code is ambiguous")
+    longitude: str | None = Field(None, description="Omit both to use the first photo's EXIF location")
+    latitude: str | None = None
+    crs: str = Field("wgs84", description="wgs84 | gcj02 (高德/腾讯) | bd09 (百度)")
+    description: str = ""
+    address: str = ""
+    source: str = CaseSource.PATROL.value
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    self_handled: bool = False
+    client_key: str | None = Field(None, max_length=64,
+                                   description="Idempotency key: a retry with the same key returns the same case")
+
+
+def catalogue_item_for_report(*, code: str, kind: str | None) -> CatalogueItem:
+    items = CatalogueItem.objects.filter(code=(code or "").strip())
+    if kind:
+        items = items.filter(kind=kind)
+    items = list(items)
+    if not items:
+        raise InvalidInput(_("未知的问题分类：%(code)s") % {"code": code}, field="item_code")
+    # A component and a matter may share a code (standards.md §1.4); reports are made under the
+    # matter. Among rows of one kind the standard's row comes before a local extension's.
+    matters = [item for item in items if item.kind == CatalogueKind.MATTER]
+    candidates = matters or items
+    if len({item.kind for item in candidates}) > 1:
+        raise InvalidInput(_("该分类代码对应多个分类，请指定分类类型"), field="item_kind")
+    return min(candidates, key=lambda item: (not item.is_active, item.is_local_extension, item.pk))
+
+
+def uploads(request: HttpRequest, name: str) -> list[UploadedFile]:
+    # Accept both `photos` and the PHP-style `photos[]` some HTTP clients send.
+    return request.FILES.getlist(name) + request.FILES.getlist(f"{name}[]")
+
+
+@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut,
+                                 409: ErrorOut},
+             summary="Report a case (multipart)",
+             description="201 with the new case; 200 with the existing case when `client_key` was used before.")
+def case_create(request: HttpRequest, data: Form[ReportIn], photos: File[list[UploadedFile]] = None,
+                after_photos: File[list[UploadedFile]] = None):
+    # `photos` and `after_photos` are declared for the schema; they are read in `uploads()`, which
+    # also accepts the `photos[]` spelling.
+    user = request.auth
+    client_key = (data.client_key or "").strip() or None
+    longitude = (data.longitude or "").strip() or None
+    latitude = (data.latitude or "").strip() or None
+    case, created = case_report_once(
+        by=user, source=data.source, item=catalogue_item_for_report(code=data.item_code, kind=data.item_kind),
+        longitude=longitude, latitude=latitude, crs=data.crs, description=data.description, address=data.address,
+        photos=uploads(request, "photos"), after_photos=uploads(request, "after_photos"),
+        self_handled=data.self_handled, reporter_name=data.reporter_name, reporter_phone=data.reporter_phone,
+        client_key=client_key,
+    )
+    return Status(201 if created else 200, case_detail(request, case_reloaded(case)))
