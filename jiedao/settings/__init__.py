@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "jiedao.cases",
     "jiedao.api",
     "jiedao.web",
+    "jiedao.demo",
 ]
 
 MIDDLEWARE = [
@@ -106,6 +107,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "jiedao" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))

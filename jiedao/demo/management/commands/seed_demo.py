@@ -1,0 +1,65 @@
+"""Build the demo sub-district 青溪街道 with its people and a few thousand cases replayed from real
+Boston 311 data through the case services. Idempotent: a second run writes nothing; `--reset`
+deletes the demo cases and replays them again. Sign-ins: jiedao/demo/README.md."""
+
+import time
+from collections import Counter
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from jiedao.cases.models import Case, CaseState
+from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
+from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
+from jiedao.territory.services import organisations_seed_default
+
+
+class Command(BaseCommand):
+    help = "Seed the demo sub-district, its people and cases replayed from Boston 311 data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="delete the demo cases and replay them again")
+        parser.add_argument("--limit", type=int, default=None,
+                            help="replay only N requests, evenly spread over the 60 days (for tests)")
+
+    def handle(self, *args, reset: bool, limit: int | None, verbosity: int, **options):
+        started = time.monotonic()
+        quiet = verbosity == 0
+
+        def say(message: str) -> None:
+            if not quiet:
+                self.stdout.write(f"[{time.monotonic() - started:6.1f} s] {message}")
+
+        departments = organisations_seed_default()
+        call_command("seed_catalogue", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_worktime", verbosity=verbosity, stdout=self.stdout)
+        say(f"departments, catalogue and working calendar ready (departments created: {departments})")
+
+        territory, units_written = demo_territory_seed()
+        say(f"territory: {territory.subdistrict.name}, {len(territory.areas)} 片区, "
+            f"{len(territory.communities)} 社区（村）, {len(territory.grids)} 网格 ({units_written} rows written)")
+        people, roster, people_written = demo_people_seed(territory=territory)
+        say(f"people: {len(roster)} sign-ins, password {DEMO_PASSWORD!r} ({people_written} rows written)")
+
+        if reset:
+            deleted = demo_cases_wipe()
+            say(f"reset: {deleted} demo rows deleted")
+        existing = demo_cases_exist()
+        if existing:
+            say(f"cases: {existing} demo cases already there, nothing to do (use --reset to replay them again)")
+        else:
+            def progress(done: int, total: int) -> None:
+                say(f"cases: {done}/{total} replayed")
+
+            counts = demo_cases_seed(territory=territory, people=people, limit=limit, progress=progress)
+            say(f"cases: {counts['cases']} made, {counts['outside']} points outside every grid skipped, "
+                f"{counts['failed']} refused by the services")
+            for error in counts["errors"]:
+                self.stderr.write(f"  refused: {error}")
+
+        if not quiet:
+            by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
+                               .values_list("state", flat=True))
+            for state in CaseState:
+                self.stdout.write(f"  {state.value:<13} {state.label!s:<8} {by_state.get(state.value, 0):>6}")
+        say(self.style.SUCCESS("demo ready"))
