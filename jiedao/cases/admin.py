@@ -20,40 +20,34 @@ class CaseEventInline(ReadOnlyInline):
     readonly_fields = fields
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Cases and their events change only through the loop's services: the admin shows them."""
+
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Cases change only through the loop's services: the admin shows them, it does not edit them."""
+class CaseAdmin(ReadOnlyAdmin):
 
     list_display = ("number", "item", "state", "grid", "department", "reported_at", "deadline_at")
     list_filter = ("state", "source", "closure_type")
     search_fields = ("number", "address", "description")
-    show_full_result_count = False
     inlines = [CaseEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CaseEvent)
-class CaseEventAdmin(admin.ModelAdmin):
+class CaseEventAdmin(ReadOnlyAdmin):
     list_display = ("case", "at", "action", "from_state", "to_state", "actor_name", "actor_role")
     list_filter = ("action",)
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(CasePolicy)

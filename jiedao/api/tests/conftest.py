@@ -1,24 +1,8 @@
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
 import pytest
-import time_machine
 from django.test import Client
 
 from jiedao.api.services import api_token_issue
-from jiedao.cases import services
-from jiedao.cases.models import CaseSource
-from jiedao.conftest import grid_centre, make_upload
-
-SHANGHAI = ZoneInfo("Asia/Shanghai")
-# A Tuesday morning, inside working hours, far from holidays.
-TUESDAY_0900 = datetime(2026, 11, 17, 9, 0, tzinfo=SHANGHAI)
-
-
-@pytest.fixture
-def clock():
-    with time_machine.travel(TUESDAY_0900, tick=False) as traveller:
-        yield traveller
+from jiedao.conftest import SHANGHAI, TUESDAY_0900, clock, grid_centre, make_upload, report  # noqa: F401
 
 
 class ApiClient:
@@ -57,13 +41,3 @@ def report_fields(column=0, **overrides):
               "address": "桃源路 12 号", "photos": make_upload()}
     fields.update(overrides)
     return fields
-
-
-def report(world, by=None, column=0, **kwargs):
-    """A case made directly through the service (the API's own report is tested on its own)."""
-    lon, lat = grid_centre(column)
-    params = dict(by=by or world.people.grid_worker, source=CaseSource.PATROL, item=world.item,
-                  longitude=lon, latitude=lat, description="路口成堆垃圾", address="桃源路 12 号",
-                  photos=[make_upload()])
-    params.update(kwargs)
-    return services.case_report(**params)
