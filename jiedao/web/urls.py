@@ -1,4 +1,17 @@
+from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from . import views
+
 app_name = "web"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
+         name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("cases/new/", views.case_new, name="case-new"),
+    path("cases/<str:number>/", views.case_detail, name="case-detail"),
+    path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
+    path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
+    path("org/", views.org_tree, name="org-tree"),
+]

@@ -1,0 +1,105 @@
+/* Maps of the case pages: Leaflet from static/, a tile layer only when one is configured
+   (closed networks have none: the grids and the marker still draw on a plain background). */
+(function () {
+  "use strict";
+
+  function readData(element) {
+    var source = document.getElementById(element.dataset.map);
+    return source ? JSON.parse(source.textContent) : {};
+  }
+
+  function baseMap(element, data) {
+    var map = L.map(element, { zoomControl: true, attributionControl: Boolean(data.tileUrl) });
+    if (data.tileUrl) {
+      L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
+    } else {
+      element.classList.add("map--no-tiles");
+    }
+    return map;
+  }
+
+  var gridStyle = { color: "#1f5fa8", weight: 2, fillColor: "#1f5fa8", fillOpacity: 0.08 };
+  var thinGridStyle = { color: "#4a6c8f", weight: 1, fillOpacity: 0.03, fillColor: "#4a6c8f" };
+
+  function caseMap(element) {
+    var data = readData(element);
+    var map = baseMap(element, data);
+    var point = L.latLng(data.point[1], data.point[0]);
+    var bounds = L.latLngBounds([point]);
+    if (data.grid) {
+      var grid = L.geoJSON(data.grid, { style: gridStyle, interactive: false }).addTo(map);
+      bounds.extend(grid.getBounds());
+    }
+    L.marker(point, { keyboard: false }).addTo(map);
+    map.fitBounds(bounds.pad(0.15), { maxZoom: 18 });
+  }
+
+  function reportMap(element) {
+    var data = readData(element);
+    var map = baseMap(element, data);
+    var grids = L.geoJSON(data.grids, {
+      style: thinGridStyle,
+      onEachFeature: function (feature, layer) {
+        if (feature.properties && feature.properties.name) {
+          layer.bindTooltip(feature.properties.name, { sticky: true, direction: "top", opacity: 0.85 });
+        }
+      }
+    }).addTo(map);
+    if (grids.getLayers().length) {
+      map.fitBounds(grids.getBounds().pad(0.05));
+    } else {
+      map.setView([30.25, 120.15], 13);
+    }
+    var longitude = document.getElementById("longitude");
+    var latitude = document.getElementById("latitude");
+    var text = document.getElementById("location-text");
+    var marker = null;
+
+    function place(latlng, zoomIn) {
+      if (!marker) {
+        marker = L.marker(latlng, { draggable: true, autoPan: true }).addTo(map);
+        marker.on("dragend", function () { place(marker.getLatLng(), false); });
+      } else {
+        marker.setLatLng(latlng);
+      }
+      longitude.value = latlng.lng.toFixed(7);
+      latitude.value = latlng.lat.toFixed(7);
+      if (text) { text.textContent = latlng.lng.toFixed(6) + ", " + latlng.lat.toFixed(6); }
+      if (zoomIn) { map.setView(latlng, Math.max(map.getZoom(), 17)); }
+    }
+
+    if (longitude.value && latitude.value) {
+      place(L.latLng(parseFloat(latitude.value), parseFloat(longitude.value)), false);
+    }
+    map.on("click", function (event) { place(event.latlng, false); });
+    grids.on("click", function (event) { place(event.latlng, false); });
+
+    var gps = document.getElementById("use-gps");
+    if (gps) {
+      if (!("geolocation" in navigator)) {
+        gps.disabled = true;
+      }
+      gps.addEventListener("click", function () {
+        gps.disabled = true;
+        navigator.geolocation.getCurrentPosition(function (position) {
+          gps.disabled = false;
+          // Browsers report WGS-84; the form says so (crs=wgs84).
+          place(L.latLng(position.coords.latitude, position.coords.longitude), true);
+        }, function (error) {
+          gps.disabled = false;
+          if (text) { text.textContent = gps.dataset.failed || error.message; }
+        }, { enableHighAccuracy: true, timeout: 15000, maximumAge: 30000 });
+      });
+    }
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    if (typeof L === "undefined") { return; }
+    var imagePath = document.querySelector("link[href*='vendor/leaflet/leaflet.css']");
+    if (imagePath) { L.Icon.Default.imagePath = imagePath.href.replace(/leaflet\.css.*$/, "images/"); }
+    var caseElement = document.getElementById("case-map");
+    if (caseElement) { caseMap(caseElement); }
+    var reportElement = document.getElementById("report-map");
+    if (reportElement) { reportMap(reportElement); }
+  });
+}());

@@ -1,0 +1,253 @@
+"""The pages. Each view reads through selectors and writes through the domain services; a refusal
+of a service (`CaseError`) becomes a message on the page and nothing is written."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from jiedao import clock
+from jiedao.cases import services
+from jiedao.cases.access import allowed_actions, user_roles
+from jiedao.cases.errors import CaseError, InvalidInput
+from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
+from jiedao.cases.selectors import BOX_BY_CODE, case_timeline, cases_in_inbox, inbox_boxes, pending_request
+from jiedao.cases.workflow import ACTIONS
+from jiedao.catalogue.models import CatalogueItem
+from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.territory.models import FIELD_ROLES, Role
+from jiedao.territory.services import ImportRejected, RowError, people_import_xlsx, units_import_geojson
+from jiedao.worktime.deadlines import DeadlineLight
+
+from . import selectors
+from .actions import ACTION_FORMS, expected_version
+from .presenters import light_view, timeline_entries
+
+CASES_PER_PAGE = 30
+SUGGESTIONS = 12
+
+
+# ---------------------------------------------------------------- inbox
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    boxes = inbox_boxes(user=user)
+    codes = [box.code for box in boxes]
+    box = request.GET.get("box") or (codes[0] if codes else "all")
+    if box not in codes:
+        box = codes[0] if codes else "all"
+    filters = {
+        "q": request.GET.get("q", "").strip()[:60],
+        "state": request.GET.get("state", "") if request.GET.get("state", "") in CaseState.values else "",
+        "item": request.GET.get("item", "") if request.GET.get("item", "").isdigit() else "",
+        "light": request.GET.get("light", "") if request.GET.get("light", "") in DeadlineLight.values else "",
+    }
+    now = clock.now()
+    warning_ratio = float(CasePolicy.current().warning_ratio)
+    cases = cases_in_inbox(user=user, box=box, query=filters["q"], state=filters["state"],
+                           item_id=int(filters["item"]) if filters["item"] else None,
+                           light=filters["light"] if filters["light"] == DeadlineLight.RED else "")
+    try:
+        page_number = int(request.GET.get("page", "1"))
+    except ValueError:
+        page_number = 1
+    page = selectors.cases_page(cases=cases, number=page_number, per_page=CASES_PER_PAGE, light=filters["light"],
+                                now=now, warning_ratio=warning_ratio)
+    rows = [(case, light_view(case=case, now=now, warning_ratio=warning_ratio)) for case in page.cases]
+    tabs = [(b, selectors.inbox_box_count(user=user, box=b.code)) for b in boxes]
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "web/inbox.html", {
+        "tabs": tabs, "box": BOX_BY_CODE.get(box), "box_code": box, "rows": rows, "page": page,
+        "filters": filters, "query_without_page": query.urlencode(),
+        "states": CaseState.choices, "lights": [c for c in DeadlineLight.choices if c[0] != DeadlineLight.NONE],
+        "items": CatalogueItem.objects.filter(is_active=True, rules__is_active=True).distinct().order_by("code"),
+    })
+
+
+# ---------------------------------------------------------------- one case
+
+def _case_or_404(request: HttpRequest, number: str):
+    # 404, never 403: whether a number exists is itself not for everybody to learn.
+    case = selectors.case_for_page_or_none(user=request.user, number=number)
+    if case is None:
+        raise Http404(_("未找到该案件"))
+    return case
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    user = request.user
+    now = clock.now()
+    warning_ratio = float(CasePolicy.current().warning_ratio)
+    forms = []
+    for action in sorted(allowed_actions(user=user, case=case), key=_side_path_last):
+        form = ACTION_FORMS.get(action.code)
+        if form is None:
+            continue
+        forms.append({"action": action, "template": form.template, "takes_photos": form.takes_photos,
+                      **(form.context(case) if form.context else {})})
+    photos = list(case.photos.all())
+    return render(request, "web/case_detail.html", {
+        "case": case,
+        "light": light_view(case=case, now=now, warning_ratio=warning_ratio),
+        "timeline": timeline_entries(case_timeline(case=case)),
+        "pending": pending_request(case=case),
+        "forms": forms,
+        "photo_groups": [(label, [p for p in photos if p.stage == stage]) for stage, label in PhotoStage.choices],
+        "show_contact": selectors.user_may_see_reporter_contact(user=user),
+        "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
+                     "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
+    })
+
+
+@login_required
+@require_POST
+def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
+    case = _case_or_404(request, number)
+    form = ACTION_FORMS.get(action)
+    if form is None:
+        raise Http404(_("未知的操作"))
+    try:
+        form.run(request, case, request.user, expected_version(request))
+    except CaseError as error:
+        messages.error(request, error.message)
+        return redirect(reverse("web:case-detail", args=[case.number]) + f"#action-{action}")
+    messages.success(request, _("已完成：%(action)s") % {"action": _action_label(action)})
+    return redirect("web:case-detail", number=case.number)
+
+
+def _side_path_last(action) -> bool:
+    """The main path's next step comes first (open), applications and voiding after it."""
+    return action.code.startswith("request_") or action.code == "void"
+
+
+def _action_label(code: str) -> str:
+    return str(ACTIONS[code].label)
+
+
+# ---------------------------------------------------------------- report a case
+
+def _default_source(roles: set[str]) -> str:
+    if roles & FIELD_ROLES:
+        return CaseSource.PATROL
+    if roles & {Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER}:
+        return CaseSource.HOTLINE
+    if roles & {Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE}:
+        return CaseSource.LEADER
+    return CaseSource.PATROL
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.user_may_report(user=user):
+        raise PermissionDenied(_("您没有上报案件的权限"))
+    roles = user_roles(user)
+    values = {"source": _default_source(roles), "crs": "wgs84"}
+    errors: dict[str, str] = {}
+    item = None
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "").strip() for name in
+                  ("item", "item_query", "longitude", "latitude", "crs", "address", "description", "source",
+                   "reporter_name", "reporter_phone")}
+        values["self_handled"] = request.POST.get("self_handled") == "on"
+        item = (CatalogueItem.objects.filter(pk=values["item"], is_active=True).first()
+                if values["item"].isdigit() else None)
+        try:
+            if item is None:
+                raise InvalidInput(_("请选择问题分类"), field="item")
+            case = services.case_report(
+                by=user, source=values["source"], item=item,
+                longitude=_float_or_none(values["longitude"]), latitude=_float_or_none(values["latitude"]),
+                crs=values["crs"] or "wgs84", description=values["description"], address=values["address"],
+                photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
+                self_handled=values["self_handled"], reporter_name=values["reporter_name"],
+                reporter_phone=values["reporter_phone"],
+            )
+        except CaseError as error:
+            errors[error.field or "form"] = str(error.message)
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("案件 %(number)s 已上报") % {"number": case.number})
+            return redirect("web:case-detail", number=case.number)
+    return render(request, "web/case_form.html", {
+        "values": values, "errors": errors, "item": item, "sources": CaseSource.choices,
+        "may_self_handle": bool(roles & FIELD_ROLES),
+        "map_data": {"grids": selectors.grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
+                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
+    }, status=400 if errors else 200)
+
+
+def _float_or_none(value: str) -> float | None:
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+@login_required
+@require_GET
+def catalogue_search(request: HttpRequest) -> HttpResponse:
+    """Suggestions for the category field, as an HTML fragment (htmx)."""
+    query = request.GET.get("item_query", request.GET.get("q", "")).strip()[:40]
+    items = catalogue_search_items(query=query, limit=SUGGESTIONS) if query else []
+    return render(request, "web/_catalogue_suggestions.html", {"items": items, "query": query})
+
+
+# ---------------------------------------------------------------- organisation
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_tree(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not selectors.user_may_view_org_tree(user=user):
+        raise PermissionDenied(_("只有系统管理员和街道领导可以查看组织架构"))
+    may_import = selectors.user_may_import_org(user=user)
+    import_errors = []
+    status = 200
+    if request.method == "POST":
+        if not may_import:
+            raise PermissionDenied(_("只有系统管理员可以导入"))
+        import_errors = _org_import(request)
+        if not import_errors:
+            return redirect("web:org-tree")
+        status = 400
+    return render(request, "web/org_tree.html", {
+        "tree": selectors.org_tree(), "departments": selectors.departments_overview(),
+        "may_import": may_import, "import_errors": import_errors,
+    }, status=status)
+
+
+def _org_import(request: HttpRequest) -> list:
+    kind = request.POST.get("kind")
+    upload = request.FILES.get("file")
+    if upload is None:
+        messages.error(request, _("请选择要导入的文件"))
+        return [RowError(None, "file", _("请选择要导入的文件"))]
+    try:
+        if kind == "units":
+            result = units_import_geojson(data=upload.read())
+        elif kind == "people":
+            result = people_import_xlsx(file=upload)
+        else:
+            raise Http404
+    except ImportRejected as rejected:
+        messages.error(request, _("导入失败，未写入任何数据：共 %(n)d 处错误") % {"n": len(rejected.errors)})
+        return rejected.errors
+    except (ValueError, KeyError, OSError) as error:  # a file that is not what it claims to be
+        messages.error(request, _("无法读取该文件"))
+        return [RowError(None, "file", str(error))]
+    messages.success(request, _("导入成功：新增 %(created)d，更新 %(updated)d")
+                     % {"created": result.created, "updated": result.updated})
+    return []
