@@ -18,7 +18,7 @@ from jiedao.cases.services import case_report_once
 from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 
 from .cursor import cases_after, cursor_encode
-from .schemas import CaseDetailOut, CaseListOut, ErrorOut, case_detail_data, case_summary_data
+from .schemas import CaseDetailOut, CaseListOut, CaseReceiptOut, ErrorOut, case_detail_data, case_summary_data
 
 router = Router(tags=["cases"])
 
@@ -128,10 +128,11 @@ def uploads(request: HttpRequest, name: str) -> list[UploadedFile]:
     return request.FILES.getlist(name) + request.FILES.getlist(f"{name}[]")
 
 
-@router.post("/cases", response={200: CaseDetailOut, 201: CaseDetailOut, 400: ErrorOut, 403: ErrorOut,
+@router.post("/cases", response={200: CaseReceiptOut, 201: CaseReceiptOut, 400: ErrorOut, 403: ErrorOut,
                                  409: ErrorOut},
              summary="Report a case (multipart)",
-             description="201 with the new case; 200 with the existing case when `client_key` was used before.")
+             description="201 with the new case; 200 with the existing case when `client_key` was used before. "
+                         "The answer is a receipt; GET /cases/{number} gives the whole case.")
 def case_create(request: HttpRequest, data: Form[ReportIn], photos: File[list[UploadedFile]] = None,
                 after_photos: File[list[UploadedFile]] = None):
     # `photos` and `after_photos` are declared for the schema; they are read in `uploads()`, which
@@ -147,4 +148,6 @@ def case_create(request: HttpRequest, data: Form[ReportIn], photos: File[list[Up
         self_handled=data.self_handled, reporter_name=data.reporter_name, reporter_phone=data.reporter_phone,
         client_key=client_key,
     )
-    return Status(201 if created else 200, case_detail(request, case_reloaded(case)))
+    receipt = case_summary_data(case, now=clock.now()) | {"version": case.version,
+                                                          "photo_count": case.photos.count()}
+    return Status(201 if created else 200, receipt)

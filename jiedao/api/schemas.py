@@ -103,6 +103,14 @@ class DispatchSuggestionOut(Schema):
     territorial_owner_code: str | None
 
 
+class CaseReceiptOut(CaseSummaryOut):
+    """What a report gets back: enough to show the number and follow the case, without the cost
+    of the full detail (GET /cases/{number} has it)."""
+
+    version: int
+    photo_count: int
+
+
 class CaseDetailOut(CaseSummaryOut):
     version: int = Field(description="Send back as expected_version so a stale view is refused (409)")
     source: str

@@ -8,6 +8,7 @@ edits the stamp cannot see, such as a test transaction rolled back and redone at
 """
 
 import threading
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -96,16 +97,23 @@ class GridLocator:
 
 
 _lock = threading.Lock()
+_build_lock = threading.Lock()
 _cached: GridLocator | None = None
 _cached_stamp: tuple | None = None
+_checked_at = 0.0
 _generation = 0
+
+# How long a process trusts its locator before it asks the database whether another process
+# changed the grids. Edits in this process are seen at once (the generation counter).
+STAMP_TTL_SECONDS = 5.0
 
 
 def grid_locator_invalidate(**_signal_arguments) -> None:
     """Forget the cached locator in this process (the next `grid_locator()` rebuilds it)."""
-    global _generation
+    global _generation, _checked_at
     with _lock:
         _generation += 1
+        _checked_at = 0.0
 
 
 def _version_stamp() -> tuple:
@@ -114,19 +122,28 @@ def _version_stamp() -> tuple:
 
 
 def grid_locator() -> GridLocator:
-    global _cached, _cached_stamp
-    stamp = _version_stamp()
+    """The process's locator. The database stamp is read at most every STAMP_TTL_SECONDS, so a
+    report costs no query here; one thread builds while the others wait for its result."""
+    global _cached, _cached_stamp, _checked_at
+    now = time.monotonic()
     with _lock:
-        if _cached is not None and _cached_stamp == stamp:
+        if _cached is not None and _cached_stamp is not None and _cached_stamp[0] == _generation \
+                and now - _checked_at < STAMP_TTL_SECONDS:
             return _cached
-    locator = GridLocator.from_units()
-    with _lock:
-        _cached, _cached_stamp = locator, stamp
-    return locator
+    with _build_lock:
+        stamp = _version_stamp()
+        with _lock:
+            if _cached is not None and _cached_stamp == stamp:
+                _checked_at = now
+                return _cached
+        locator = GridLocator.from_units()
+        with _lock:
+            _cached, _cached_stamp, _checked_at = locator, stamp, now
+        return locator
 
 
 def grid_locator_reset() -> None:
     """Drop the cached locator entirely (tests use it between cases)."""
-    global _cached, _cached_stamp
+    global _cached, _cached_stamp, _checked_at
     with _lock:
-        _cached, _cached_stamp = None, None
+        _cached, _cached_stamp, _checked_at = None, None, 0.0
