@@ -142,7 +142,7 @@ class CaseDetailOut(CaseSummaryOut):
 class BoxOut(Schema):
     code: str
     label: str
-    count: int
+    count: int | None = Field(description="null for boxes that are not counted (all, reported_by_me)")
     count_is_exact: bool = Field(description="False when there are more than `count` cases (counting stops there)")
 
 
@@ -166,7 +166,7 @@ def case_summary_data(case: Case, *, now: datetime, warning_ratio: float | None 
         "number": case.number, "state": case.state, "state_label": case.get_state_display(),
         "category": {"code": case.item.code, "name": case.item.name},
         "address": case.address, "longitude": case.longitude, "latitude": case.latitude,
-        "grid_code": case.grid.code, "department_name": case.department.name if case.department else None,
+        "grid_code": case.grid_code, "department_name": case.department.name if case.department else None,
         "reported_at": case.reported_at, "deadline_at": case.deadline_at,
         "light": light, "light_label": _label(DeadlineLight, light),
     }

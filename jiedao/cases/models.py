@@ -130,6 +130,11 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    @property
+    def grid_code(self) -> str:
+        # The path is made of codes and ends with the grid's own: no need to load the grid.
+        return self.territory_path.rstrip("/").rsplit("/", 1)[-1]
+
 
 class CaseEvent(models.Model):
     """One step in the life of a case. Append-only: the audit trail, the timeline, the data of the

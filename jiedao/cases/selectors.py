@@ -116,6 +116,32 @@ def inbox_boxes(*, user) -> list[Box]:
     return [box for box in BOXES if _box_filter(user, box.code) is not None]
 
 
+@dataclass(frozen=True)
+class BoxCount:
+    box: Box
+    count: int | None  # None: not counted (the boxes that grow without end)
+    is_exact: bool
+
+
+# Counting past this would read much of the table for a busy box; a page shows "999+".
+BOX_COUNT_CAP = 999
+UNCOUNTED_BOXES = frozenset({"all", "reported_by_me"})
+
+
+def inbox_counts(*, user, cap: int = BOX_COUNT_CAP) -> list[BoxCount]:
+    """The user's boxes with the number of cases in each, counted up to `cap` (one bounded query
+    per box, so a box of a million cases costs what a box of a thousand does)."""
+    counts = []
+    for box in inbox_boxes(user=user):
+        if box.code in UNCOUNTED_BOXES:
+            counts.append(BoxCount(box=box, count=None, is_exact=False))
+            continue
+        cases = cases_in_inbox(user=user, box=box.code).order_by()
+        count = cases.values("pk")[: cap + 1].count()
+        counts.append(BoxCount(box=box, count=min(count, cap), is_exact=count <= cap))
+    return counts
+
+
 def cases_in_inbox(*, user, box: str, query: str = "", state: str = "", item_id: int | None = None,
                    unit: Unit | None = None, light: str = "") -> QuerySet[Case]:
     box_filter = _box_filter(user, box)

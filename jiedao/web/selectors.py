@@ -9,7 +9,7 @@ from django.db.models import Count, QuerySet
 
 from jiedao.cases.access import user_duties, user_roles
 from jiedao.cases.models import OPEN_STATES, Case, CaseState
-from jiedao.cases.selectors import case_deadline_light, cases_in_inbox, cases_visible_to
+from jiedao.cases.selectors import case_deadline_light, cases_visible_to
 from jiedao.cases.workflow import REPORTING_ROLES
 from jiedao.territory.models import Duty, Organisation, Role, Unit, UnitLevel
 from jiedao.territory.selectors import people_covering, units_tree
@@ -21,8 +21,6 @@ CONTACT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INTAKE_CLERK, Ro
 # Who may read the organisation page, and who may import into it.
 ORG_TREE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
 ORG_IMPORT_ROLES = frozenset({Role.SYSTEM_ADMIN})
-# Boxes whose count is shown on the tab. "全部" and "我上报的" grow without end: no COUNT(*) for them.
-UNCOUNTED_BOXES = frozenset({"all", "reported_by_me"})
 
 
 def user_may_see_reporter_contact(*, user) -> bool:
@@ -39,14 +37,6 @@ def user_may_view_org_tree(*, user) -> bool:
 
 def user_may_import_org(*, user) -> bool:
     return user.is_superuser or bool(user_roles(user) & ORG_IMPORT_ROLES)
-
-
-def inbox_box_count(*, user, box: str) -> int | None:
-    """The number of cases in a work box; None for the boxes that are not counted.
-    (cases.selectors could offer this as `inbox_counts(*, user)`.)"""
-    if box in UNCOUNTED_BOXES:
-        return None
-    return cases_in_inbox(user=user, box=box).order_by().count()
 
 
 @dataclass

@@ -16,7 +16,14 @@ from jiedao.cases import services
 from jiedao.cases.access import allowed_actions, user_roles
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
-from jiedao.cases.selectors import BOX_BY_CODE, case_timeline, cases_in_inbox, inbox_boxes, pending_request
+from jiedao.cases.selectors import (
+    BOX_BY_CODE,
+    case_timeline,
+    cases_in_inbox,
+    inbox_boxes,
+    inbox_counts,
+    pending_request,
+)
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
@@ -61,7 +68,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = selectors.cases_page(cases=cases, number=page_number, per_page=CASES_PER_PAGE, light=filters["light"],
                                 now=now, warning_ratio=warning_ratio)
     rows = [(case, light_view(case=case, now=now, warning_ratio=warning_ratio)) for case in page.cases]
-    tabs = [(b, selectors.inbox_box_count(user=user, box=b.code)) for b in boxes]
+    tabs = inbox_counts(user=user)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "web/inbox.html", {

@@ -32,8 +32,8 @@ def test_intake_clerk_inbox_opens_on_cases_to_accept_with_their_count(world, fre
     response = as_user(world.people.intake_clerk).get(reverse("web:inbox"))
 
     assert response.status_code == 200
-    assert [tab.code for tab, _count in response.context["tabs"]] == ["to_accept", "overdue", "reported_by_me", "all"]
-    assert dict((tab.code, count) for tab, count in response.context["tabs"])["to_accept"] == 1
+    assert [tab.box.code for tab in response.context["tabs"]] == ["to_accept", "overdue", "reported_by_me", "all"]
+    assert {tab.box.code: tab.count for tab in response.context["tabs"]}["to_accept"] == 1
     assert [case.number for case, _light in response.context["rows"]] == [fresh_case.number]
 
 
@@ -42,8 +42,8 @@ def test_handler_inbox_has_the_handling_box_and_sees_a_dispatched_case_there(wor
 
     response = as_user(world.people.handler).get(reverse("web:inbox"))
 
-    assert [tab.code for tab, _count in response.context["tabs"]] == ["to_handle", "overdue", "reported_by_me", "all"]
-    assert dict((tab.code, count) for tab, count in response.context["tabs"])["to_handle"] == 1
+    assert [tab.box.code for tab in response.context["tabs"]] == ["to_handle", "overdue", "reported_by_me", "all"]
+    assert {tab.box.code: tab.count for tab in response.context["tabs"]}["to_handle"] == 1
     assert [c.number for c, _light in response.context["rows"]] == [case.number]
     assert "剩余" in response.content.decode()
 
