@@ -1,7 +1,14 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
+
+
+def media(request, path):
+    # Development and tests only: production serves MEDIA_ROOT (or S3) from the front web server.
+    # MEDIA_ROOT is read per request so tests that point it elsewhere see their own uploads.
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -9,5 +16,5 @@ urlpatterns = [
     path("api/", include("jiedao.api.urls")),
     path("", include("jiedao.web.urls")),
 ]
-if settings.DEBUG or not settings.PRODUCTION:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if not settings.PRODUCTION:
+    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media))

@@ -6,7 +6,6 @@ Where Chromium is absent the browser tests skip with a message — except in CI
 import os
 import shutil
 from pathlib import Path
-
 from typing import TYPE_CHECKING
 
 import pytest
@@ -85,17 +84,11 @@ STEP_TIMEOUT_MS = 10_000
 
 
 @pytest.fixture
-def live_world(transactional_db, live_server, world, _serve_uploads):
+def live_world(transactional_db, live_server, world):
     """The shared `world`, committed where the live server's thread can read it.
 
     `transactional_db` comes before `world` so that `world`'s `db` gets the transactional database."""
     return world
-
-
-@pytest.fixture
-def _serve_uploads(settings):
-    """Let the live server show the photos this test uploads (see `jiedao.e2e.urls`)."""
-    settings.ROOT_URLCONF = "jiedao.e2e.urls"
 
 
 @pytest.fixture
