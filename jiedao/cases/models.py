@@ -16,7 +16,7 @@ class CaseState(models.TextChoices):
     ACCEPTED = "accepted", _("待立案")
     FILED = "filed", _("待派遣")
     HANDLING = "handling", _("处置中")
-    SUSPENDED = "suspended", _("挂账")
+    SUSPENDED = "suspended", _("挂账中")
     FIXED = "fixed", _("待核查")
     CHECKED = "checked", _("待结案")
     SELF_HANDLED = "self_handled", _("自处置待审核")
@@ -153,8 +153,8 @@ class CaseEvent(models.Model):
     data = models.JSONField(_("详情"), default=dict, blank=True)
 
     class Meta:
-        verbose_name = _("案件事件")
-        verbose_name_plural = _("案件事件")
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
         ordering = ["at", "id"]
         indexes = [
             models.Index(fields=["case", "at"], name="case_event_timeline"),

@@ -110,7 +110,7 @@ class _Transition:
                 raise StaleCase()
             if case.state not in self.action.sources:
                 raise WrongState(
-                    _("案件当前为“%(state)s”，不能%(action)s")
+                    _("案件当前为“%(state)s”，不能“%(action)s”")
                     % {"state": case.get_state_display(), "action": self.action.label}
                 )
             role = acting_role(user=self.by, case=case, action=self.action)

@@ -103,7 +103,7 @@ def test_an_action_in_the_wrong_state_is_a_409(world, clock, as_person):
     response = as_person("shift_lead").act(case.number, "close")
 
     assert response.status_code == 409
-    assert response.json()["detail"] == "案件当前为“待受理”，不能结案"
+    assert response.json()["detail"] == "案件当前为“待受理”，不能“结案”"
 
 
 def test_a_missing_required_text_is_a_400_naming_the_field(world, clock, as_person):

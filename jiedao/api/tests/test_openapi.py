@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.test import Client
+from openapi_spec_validator import validate
 
 from jiedao.cases.workflow import ACTIONS
 
@@ -50,9 +51,8 @@ def test_photo_actions_take_multipart_files(schema):
     assert "multipart/form-data" in body["content"]
 
 
-def test_the_schema_validates_as_openapi_when_the_validator_is_installed(schema):
-    validator = pytest.importorskip("openapi_spec_validator")
-    validator.validate(schema)
+def test_the_schema_validates_as_openapi(schema):
+    validate(schema)
 
 
 def test_the_docs_page_loads_nothing_from_outside(world):
