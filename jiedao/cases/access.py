@@ -2,25 +2,22 @@
 
 from django.db.models import Q
 
-from jiedao.territory.models import ORGANISATION_ROLES, Duty, Role
+from jiedao.territory.access import user_duties, user_roles
+from jiedao.territory.models import ORGANISATION_ROLES, Role
 
 from .models import Case
-from .workflow import ACTIONS, Action
+from .workflow import ACTIONS, REPORTING_ROLES, Action
+
+CONTACT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
 
 
-def user_duties(user) -> list[Duty]:
-    """The user's duties, read once per request (cached on the user object)."""
-    if not user or not user.is_authenticated:
-        return []
-    cached = getattr(user, "_jiedao_duties", None)
-    if cached is None:
-        cached = list(Duty.objects.filter(user=user).select_related("unit", "organisation"))
-        user._jiedao_duties = cached
-    return cached
+def may_report(*, user) -> bool:
+    return user.is_superuser or bool(user_roles(user) & REPORTING_ROLES)
 
 
-def user_roles(user) -> set[str]:
-    return {duty.role for duty in user_duties(user)}
+def may_see_reporter_contact(*, user) -> bool:
+    """The command centre and the office's leaders call reporters back; departments do not."""
+    return user.is_superuser or bool(user_roles(user) & CONTACT_ROLES)
 
 
 def roles_on_case(*, user, case: Case) -> set[str]:

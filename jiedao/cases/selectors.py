@@ -3,17 +3,18 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
 from jiedao.catalogue.selectors import case_rule_for
+from jiedao.territory.access import user_duties
 from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit
 from jiedao.worktime.deadlines import deadline_light
 from jiedao.worktime.selectors import working_calendar
 
-from .access import user_duties, visible_cases_filter, within_territory
-from .models import Case, CasePolicy, CaseRequest, CaseState, DeadlineLight, RequestState
+from .access import visible_cases_filter, within_territory
+from .models import OPEN_STATES, Case, CasePolicy, CaseRequest, CaseState, DeadlineLight, RequestState
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -200,3 +201,20 @@ def pending_request(*, case: Case) -> CaseRequest | None:
 
 def case_timeline(*, case: Case):
     return case.events.select_related("actor").prefetch_related("photos").order_by("at", "id")
+
+
+def open_cases_by_unit_path() -> dict[str, int]:
+    """Open cases under every unit, keyed by the unit's path (a case counts for each ancestor)."""
+    counts: dict[str, int] = {}
+    for path, count in (Case.objects.filter(state__in=OPEN_STATES).order_by()
+                        .values_list("territory_path").annotate(n=Count("id"))):
+        parts = path.strip("/").split("/")
+        for depth in range(1, len(parts) + 1):
+            key = "/" + "/".join(parts[:depth]) + "/"
+            counts[key] = counts.get(key, 0) + count
+    return counts
+
+
+def open_cases_by_department() -> dict[int, int]:
+    return dict(Case.objects.filter(state__in=OPEN_STATES, department__isnull=False).order_by()
+                .values_list("department_id").annotate(n=Count("id")))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedao import clock
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
 from jiedao.catalogue.selectors import case_rule_for, case_rules_for_item
+from jiedao.territory.access import is_field_worker_covering, user_duties, user_roles
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
 from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import ORGANISATION_ROLES, Organisation, Role, Unit, UnitLevel
@@ -22,7 +23,7 @@ from jiedao.worktime.deadlines import (
 )
 from jiedao.worktime.selectors import working_calendar
 
-from .access import acting_role, user_duties, user_roles
+from .access import acting_role, may_report
 from .errors import InvalidInput, NotAllowed, StaleCase, WrongState
 from .models import (
     Case,
@@ -198,7 +199,7 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
         existing = Case.objects.filter(client_key=client_key).first()
         if existing is not None:
             return _replayed(existing, by=by), False
-    if by is not None and not (user_roles(by) & REPORTING_ROLES) and not by.is_superuser:
+    if by is not None and not may_report(user=by):
         raise NotAllowed(_("您没有上报案件的权限"))
     if source not in CaseSource.values:
         raise InvalidInput(_("未知的案件来源"), field="source")
@@ -469,11 +470,7 @@ def default_inspector(*, case: Case, exclude=None):
 def _require_field_worker(*, inspector, case: Case) -> None:
     if inspector is None:
         raise InvalidInput(_("请选择核实/核查人员"), field="inspector")
-    ok = any(
-        duty.role in {Role.GRID_WORKER, Role.INSPECTOR} and case.territory_path.startswith(duty.unit.path)
-        for duty in user_duties(inspector) if duty.unit is not None
-    )
-    if not ok:
+    if not is_field_worker_covering(user=inspector, path=case.territory_path):
         raise InvalidInput(_("所选人员不是该网格的网格员或监督员"), field="inspector")
 
 

@@ -62,3 +62,29 @@ def community_of(*, unit: Unit) -> Unit | None:
     """The nearest unit of level community at or above `unit`."""
     communities = Unit.objects.filter(code__in=unit.ancestor_codes(), level=UnitLevel.COMMUNITY)
     return max(communities, key=lambda community: len(community.path), default=None)
+
+
+def field_workers_covering(*, unit: Unit) -> list:
+    """Grid workers and inspectors whose scope holds `unit`: the people 核实 and 核查 may go to."""
+    people = {user.pk: user for role in (Role.INSPECTOR, Role.GRID_WORKER)
+              for user in people_covering(unit=unit, role=role)}
+    return sorted(people.values(), key=lambda user: (user.display_name, user.pk))
+
+
+def territorial_owner_choices(*, grid: Unit) -> list[Unit]:
+    """The units above a grid that may own a case there (属地): community, area, sub-district."""
+    return list(Unit.objects.filter(code__in=grid.ancestor_codes()[:-1],
+                                    level__in=[UnitLevel.SUBDISTRICT, UnitLevel.AREA, UnitLevel.COMMUNITY])
+                .order_by("-path"))
+
+
+def grids_geojson() -> dict:
+    """Every active grid's boundary as one FeatureCollection (the maps draw them)."""
+    features = [
+        {"type": "Feature", "geometry": boundary, "properties": {"code": code, "name": name}}
+        for code, name, boundary in Unit.objects.filter(level=UnitLevel.GRID, is_active=True,
+                                                        boundary__isnull=False)
+        .values_list("code", "name", "boundary")
+        if boundary
+    ]
+    return {"type": "FeatureCollection", "features": features}

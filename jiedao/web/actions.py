@@ -16,10 +16,9 @@ from jiedao.cases.selectors import dispatch_suggestion, pending_request
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
 from jiedao.territory.models import Organisation, Unit
+from jiedao.territory.selectors import field_workers_covering, territorial_owner_choices
 from jiedao.worktime.deadlines import budget_minutes, is_working_time_unit
 from jiedao.worktime.selectors import working_calendar
-
-from .selectors import field_workers_for_case, territorial_owner_choices
 
 # ---------------------------------------------------------------- reading the posted form
 
@@ -178,7 +177,7 @@ def _review(request, case, by, version):
 # ---------------------------------------------------------------- what each form shows
 
 def _inspector_context(case: Case) -> dict:
-    return {"inspectors": field_workers_for_case(case=case), "current_inspector": case.assignee_id}
+    return {"inspectors": field_workers_covering(unit=case.grid), "current_inspector": case.assignee_id}
 
 
 def _file_context(case: Case) -> dict:
@@ -191,7 +190,7 @@ def _dispatch_context(case: Case) -> dict:
     return {
         "departments": list(Organisation.objects.filter(is_active=True).order_by("kind", "code")),
         "suggested_department": suggestion.department.pk if suggestion.department else None,
-        "owners": territorial_owner_choices(case=case),
+        "owners": territorial_owner_choices(grid=case.grid),
         "suggested_owner": suggestion.territorial_owner.pk if suggestion.territorial_owner else None,
     }
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 
-from . import selectors
+from jiedao.cases.access import may_report
+from jiedao.territory.access import may_view_org_tree, role_labels
 
 
 def site(request):
@@ -8,8 +9,8 @@ def site(request):
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context.update({
-            "user_role_labels": selectors.role_labels(user=user),
-            "user_may_report": selectors.user_may_report(user=user),
-            "user_may_view_org_tree": selectors.user_may_view_org_tree(user=user),
+            "user_role_labels": role_labels(user=user),
+            "user_may_report": may_report(user=user),
+            "user_may_view_org_tree": may_view_org_tree(user=user),
         })
     return context

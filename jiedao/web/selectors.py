@@ -1,42 +1,22 @@
-"""Reads the pages need that the domain apps do not offer yet. Each is a candidate to move into
-its domain app (noted per function); none of them decides a rule of the loop."""
+"""Reads composed for the pages (paging, the organisation page); the rules and counts they show
+come from the domain apps' selectors."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 
-from jiedao.cases.access import user_duties, user_roles
-from jiedao.cases.models import OPEN_STATES, Case, CaseState
-from jiedao.cases.selectors import case_deadline_light, cases_visible_to
-from jiedao.cases.workflow import REPORTING_ROLES
-from jiedao.territory.models import Duty, Organisation, Role, Unit, UnitLevel
-from jiedao.territory.selectors import people_covering, units_tree
+from jiedao.cases.models import Case, CaseState
+from jiedao.cases.selectors import (
+    case_deadline_light,
+    cases_visible_to,
+    open_cases_by_department,
+    open_cases_by_unit_path,
+)
+from jiedao.territory.models import Duty, Organisation, Unit
+from jiedao.territory.selectors import units_tree
 from jiedao.worktime.deadlines import DeadlineLight
-
-# Roles that see a reporter's phone number: the command centre and the office's leaders.
-# (cases.access could own this as `can_see_reporter_contact`.)
-CONTACT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
-# Who may read the organisation page, and who may import into it.
-ORG_TREE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
-ORG_IMPORT_ROLES = frozenset({Role.SYSTEM_ADMIN})
-
-
-def user_may_see_reporter_contact(*, user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & CONTACT_ROLES)
-
-
-def user_may_report(*, user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & REPORTING_ROLES)
-
-
-def user_may_view_org_tree(*, user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & ORG_TREE_ROLES)
-
-
-def user_may_import_org(*, user) -> bool:
-    return user.is_superuser or bool(user_roles(user) & ORG_IMPORT_ROLES)
 
 
 @dataclass
@@ -75,33 +55,6 @@ def case_for_page_or_none(*, user, number: str) -> Case | None:
             .first())
 
 
-def field_workers_for_case(*, case: Case) -> list:
-    """Grid workers and inspectors whose scope includes the case's grid, as the services accept
-    them for 核实 and 核查. (territory.selectors: `field_workers_covering(*, unit)`.)"""
-    people = {user.pk: user for role in (Role.INSPECTOR, Role.GRID_WORKER)
-              for user in people_covering(unit=case.grid, role=role)}
-    return sorted(people.values(), key=lambda user: (user.display_name, user.pk))
-
-
-def territorial_owner_choices(*, case: Case) -> list[Unit]:
-    """The units above the grid that may own a case (属地): community, area, sub-district."""
-    codes = case.grid.ancestor_codes()[:-1]
-    return list(Unit.objects.filter(code__in=codes, level__in=[UnitLevel.SUBDISTRICT, UnitLevel.AREA,
-                                                                UnitLevel.COMMUNITY]).order_by("-path"))
-
-
-def grids_geojson() -> dict:
-    """Every active grid's boundary as one FeatureCollection, for the report map."""
-    features = [
-        {"type": "Feature", "geometry": boundary, "properties": {"code": code, "name": name}}
-        for code, name, boundary in Unit.objects.filter(level=UnitLevel.GRID, is_active=True,
-                                                        boundary__isnull=False)
-        .values_list("code", "name", "boundary")
-        if boundary
-    ]
-    return {"type": "FeatureCollection", "features": features}
-
-
 @dataclass
 class OrgNode:
     unit: Unit
@@ -111,14 +64,8 @@ class OrgNode:
 
 
 def org_tree() -> list[OrgNode]:
-    """The territorial tree with the open cases under each unit and the people of each unit.
-    (territory.selectors + cases.selectors: `open_cases_by_unit()`.)"""
-    open_by_path: dict[str, int] = defaultdict(int)
-    for path, count in (Case.objects.filter(state__in=OPEN_STATES).order_by()
-                        .values_list("territory_path").annotate(n=Count("id"))):
-        parts = path.strip("/").split("/")
-        for depth in range(1, len(parts) + 1):
-            open_by_path["/" + "/".join(parts[:depth]) + "/"] += count
+    """The territorial tree with the open cases under each unit and the people of each unit."""
+    open_by_path = open_cases_by_unit_path()
     people: dict[int, list[tuple[object, str]]] = defaultdict(list)
     for duty in (Duty.objects.filter(unit__isnull=False, user__is_active=True).select_related("user")
                  .order_by("role", "user__username")):
@@ -139,8 +86,7 @@ class DepartmentRow:
 
 
 def departments_overview() -> list[DepartmentRow]:
-    open_by_department = dict(Case.objects.filter(state__in=OPEN_STATES, department__isnull=False).order_by()
-                              .values_list("department_id").annotate(n=Count("id")))
+    open_by_department = open_cases_by_department()
     people: dict[int, list[tuple[object, str]]] = defaultdict(list)
     for duty in (Duty.objects.filter(organisation__isnull=False, user__is_active=True).select_related("user")
                  .order_by("role", "user__username")):
@@ -150,10 +96,3 @@ def departments_overview() -> list[DepartmentRow]:
             for organisation in Organisation.objects.filter(is_active=True).order_by("kind", "code")]
 
 
-def role_labels(*, user) -> list[str]:
-    labels = []
-    for duty in user_duties(user):
-        label = str(Role(duty.role).label)
-        if label not in labels:
-            labels.append(label)
-    return labels

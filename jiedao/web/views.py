@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiedao import clock
 from jiedao.cases import services
-from jiedao.cases.access import allowed_actions, user_roles
+from jiedao.cases.access import allowed_actions, may_report, may_see_reporter_contact, user_roles
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
 from jiedao.cases.selectors import (
@@ -27,7 +27,9 @@ from jiedao.cases.selectors import (
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.territory.access import may_import_org, may_view_org_tree
 from jiedao.territory.models import FIELD_ROLES, Role
+from jiedao.territory.selectors import grids_geojson
 from jiedao.territory.services import ImportRejected, RowError, people_import_xlsx, units_import_geojson
 from jiedao.worktime.deadlines import DeadlineLight
 
@@ -111,7 +113,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "pending": pending_request(case=case),
         "forms": forms,
         "photo_groups": [(label, [p for p in photos if p.stage == stage]) for stage, label in PhotoStage.choices],
-        "show_contact": selectors.user_may_see_reporter_contact(user=user),
+        "show_contact": may_see_reporter_contact(user=user),
         "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
     })
@@ -158,7 +160,7 @@ def _default_source(roles: set[str]) -> str:
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not selectors.user_may_report(user=user):
+    if not may_report(user=user):
         raise PermissionDenied(_("您没有上报案件的权限"))
     roles = user_roles(user)
     values = {"source": _default_source(roles), "crs": "wgs84"}
@@ -191,7 +193,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/case_form.html", {
         "values": values, "errors": errors, "item": item, "sources": CaseSource.choices,
         "may_self_handle": bool(roles & FIELD_ROLES),
-        "map_data": {"grids": selectors.grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
+        "map_data": {"grids": grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
                      "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
     }, status=400 if errors else 200)
 
@@ -218,9 +220,9 @@ def catalogue_search(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def org_tree(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not selectors.user_may_view_org_tree(user=user):
+    if not may_view_org_tree(user=user):
         raise PermissionDenied(_("只有系统管理员和街道领导可以查看组织架构"))
-    may_import = selectors.user_may_import_org(user=user)
+    may_import = may_import_org(user=user)
     import_errors = []
     status = 200
     if request.method == "POST":

@@ -1,0 +1,46 @@
+"""A person's duties, read once per request, and what they allow on the territory itself."""
+
+from .models import Duty, Role
+
+# Who may read the organisation page (the tree, the departments, the people), and who may import.
+ORG_TREE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
+ORG_IMPORT_ROLES = frozenset({Role.SYSTEM_ADMIN})
+FIELD_WORKER_ROLES = frozenset({Role.GRID_WORKER, Role.INSPECTOR})
+
+
+def user_duties(user) -> list[Duty]:
+    """The user's duties, read once per request (cached on the user object)."""
+    if not user or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_jiedao_duties", None)
+    if cached is None:
+        cached = list(Duty.objects.filter(user=user).select_related("unit", "organisation"))
+        user._jiedao_duties = cached
+    return cached
+
+
+def user_roles(user) -> set[str]:
+    return {duty.role for duty in user_duties(user)}
+
+
+def role_labels(*, user) -> list[str]:
+    labels: list[str] = []
+    for duty in user_duties(user):
+        label = str(Role(duty.role).label)
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def may_view_org_tree(*, user) -> bool:
+    return user.is_superuser or bool(user_roles(user) & ORG_TREE_ROLES)
+
+
+def may_import_org(*, user) -> bool:
+    return user.is_superuser or bool(user_roles(user) & ORG_IMPORT_ROLES)
+
+
+def is_field_worker_covering(*, user, path: str) -> bool:
+    """A grid worker or inspector whose scope holds the place with this path (核实/核查 may go to them)."""
+    return any(duty.role in FIELD_WORKER_ROLES and duty.unit is not None and path.startswith(duty.unit.path)
+               for duty in user_duties(user))
