@@ -115,10 +115,13 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         indexes = [
-            # inbox: open cases in a state, within a piece of the tree, newest first
-            models.Index(fields=["state", "territory_path", "-reported_at"], name="case_inbox_territory"),
+            # inbox: cases in a state, newest first, the path checked from the index (SQLite cannot
+            # range-scan a LIKE prefix, so the order comes first)
+            models.Index(fields=["state", "-reported_at", "territory_path"], name="case_inbox_state"),
             # department inbox: cases of one department in a state
             models.Index(fields=["department", "state", "-reported_at"], name="case_inbox_department"),
+            # everything of one department, newest first
+            models.Index(fields=["department", "-reported_at"], name="case_department_recent"),
             # field inbox: cases waiting for one inspector
             models.Index(fields=["assignee", "state"], name="case_inbox_assignee"),
             # overdue sweep: clocked cases by deadline
