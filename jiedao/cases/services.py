@@ -41,6 +41,9 @@ from .photos import PreparedPhoto, photo_prepare
 from .workflow import ACTIONS, REPORTING_ROLES, Action
 
 MAX_DESCRIPTION = 4000
+# A sanity bound on any time limit or extension, not a policy: a year of clock time. Beyond it a
+# typing slip would put a deadline centuries away (or past what a date can hold).
+LONGEST_TIME_LIMIT_MINUTES = 366 * 24 * 60
 
 
 # ---------------------------------------------------------------- helpers shared by the transitions
@@ -149,6 +152,11 @@ class _Transition:
 
     def __exit__(self, exc_type, exc, tb):
         return self.atomic.__exit__(exc_type, exc, tb)
+
+
+def _require_sane_time_limit(minutes: int, *, field: str) -> None:
+    if not 0 < minutes <= LONGEST_TIME_LIMIT_MINUTES:
+        raise InvalidInput(_("时限须大于零且不超过一年"), field=field)
 
 
 def _require_text(value: str, *, field: str, message) -> str:
@@ -320,9 +328,10 @@ def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: i
             deadline_value, deadline_unit = rule.deadline_value, rule.deadline_unit
         elif not deadline_value or deadline_unit not in DeadlineUnit.values:
             raise InvalidInput(_("该分类没有立案规则，请填写处置时限"), field="deadline_value")
+        budget = budget_minutes(value=int(deadline_value), unit=deadline_unit, calendar=working_calendar())
+        _require_sane_time_limit(budget, field="deadline_value")
         t.set(state=CaseState.FILED, rule=rule, filed_at=t.now, deadline_unit=deadline_unit,
-              time_budget_minutes=budget_minutes(value=int(deadline_value), unit=deadline_unit,
-                                                 calendar=working_calendar()))
+              time_budget_minutes=budget)
         t.record(opinion=opinion, data={"rule": rule.pk if rule else None, "deadline_value": int(deadline_value),
                                         "deadline_unit": deadline_unit})
     return t.case
@@ -377,8 +386,10 @@ def case_request(*, case: Case, by, kind: str, reason: str, extra_minutes: int |
         raise InvalidInput(_("未知的申请类型"), field="kind")
     with _Transition(case=case, action_code=f"request_{kind}", by=by, expected_version=expected_version) as t:
         reason = _require_text(reason, field="reason", message=_("申请须填写理由"))
-        if kind == RequestKind.EXTENSION and (not extra_minutes or extra_minutes <= 0):
-            raise InvalidInput(_("请填写申请延长的时间"), field="extra_minutes")
+        if kind == RequestKind.EXTENSION:
+            if not extra_minutes:
+                raise InvalidInput(_("请填写申请延长的时间"), field="extra_minutes")
+            _require_sane_time_limit(extra_minutes, field="extra_minutes")
         if t.case.requests.filter(state=RequestState.PENDING).exists():
             raise WrongState(_("该案件已有待审批的申请"))
         request = CaseRequest.objects.create(case=t.case, kind=kind, reason=reason,

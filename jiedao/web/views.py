@@ -178,7 +178,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                 raise InvalidInput(_("请选择问题分类"), field="item")
             case = services.case_report(
                 by=user, source=values["source"], item=item,
-                longitude=_float_or_none(values["longitude"]), latitude=_float_or_none(values["latitude"]),
+                longitude=values["longitude"] or None, latitude=values["latitude"] or None,
                 crs=values["crs"] or "wgs84", description=values["description"], address=values["address"],
                 photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
                 self_handled=values["self_handled"], reporter_name=values["reporter_name"],
@@ -196,13 +196,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
         "map_data": {"grids": grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
                      "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
     }, status=400 if errors else 200)
-
-
-def _float_or_none(value: str) -> float | None:
-    try:
-        return float(value) if value else None
-    except ValueError:
-        return None
 
 
 @login_required
