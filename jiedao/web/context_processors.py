@@ -5,7 +5,7 @@ from jiedao.territory.access import may_view_org_tree, role_labels
 
 
 def site(request):
-    context = {"site_name": settings.JIEDAO_SITE_NAME}
+    context = {"platform_name": settings.JIEDAO_SITE_NAME}
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         context.update({
