@@ -21,6 +21,9 @@ run: $(STAMP)
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo "Jiedao: http://127.0.0.1:$(PORT)  (sign-ins: jiedao/demo/README.md)"
+	# The worker (escalations, notifications) runs beside the server and stops with it.
+	$(BIN)/python manage.py run_huey --workers 2 --worker-type thread & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)

@@ -31,11 +31,14 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "huey.contrib.djhuey",
     "jiedao.accounts",
     "jiedao.territory",
     "jiedao.catalogue",
     "jiedao.worktime",
     "jiedao.cases",
+    "jiedao.supervision",
+    "jiedao.evaluation",
     "jiedao.api",
     "jiedao.web",
     "jiedao.demo",
@@ -145,6 +148,15 @@ if envstr("REDIS_URL", ""):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL", "")}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The background worker (huey): an SQLite file by default, so `make run` needs no server; Redis in
+# production (REDIS_URL). Start it with `manage.py run_huey`. Tests run tasks eagerly (immediate).
+if envstr("REDIS_URL", ""):
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "jiedao", "url": envstr("REDIS_URL", ""),
+            "immediate": False, "utc": True}
+else:
+    HUEY = {"huey_class": "huey.SqliteHuey", "name": "jiedao", "filename": str(VAR_DIR / "huey.sqlite3"),
+            "immediate": False, "utc": True}
 
 LOGGING = {
     "version": 1,

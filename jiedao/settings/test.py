@@ -8,3 +8,5 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "jiedao-test", "immediate": True, "utc": True}
