@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "jiedao.cases",
     "jiedao.supervision",
     "jiedao.evaluation",
+    "jiedao.accountability",
     "jiedao.api",
     "jiedao.web",
     "jiedao.demo",
