@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class SupervisionConfig(AppConfig):
     name = "jiedao.supervision"
-    verbose_name = _("督办与问责")
+    verbose_name = _("督办与通知")

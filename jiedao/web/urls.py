@@ -6,6 +6,7 @@ from . import views
 app_name = "web"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
+    path("cases/export.xlsx", views.inbox_export, name="inbox-export"),
     path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
          name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -27,6 +28,7 @@ from jiedao.cases.selectors import (
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import may_import_org, may_view_org_tree
 from jiedao.territory.models import FIELD_ROLES, Role
 from jiedao.territory.selectors import grids_geojson
@@ -43,12 +45,10 @@ SUGGESTIONS = 12
 
 # ---------------------------------------------------------------- inbox
 
-@login_required
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def _inbox_selection(request: HttpRequest):
+    """The box and filters asked for in the query string, and the cases they select."""
     user = request.user
-    boxes = inbox_boxes(user=user)
-    codes = [box.code for box in boxes]
+    codes = [box.code for box in inbox_boxes(user=user)]
     box = request.GET.get("box") or (codes[0] if codes else "all")
     if box not in codes:
         box = codes[0] if codes else "all"
@@ -58,11 +58,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "item": request.GET.get("item", "") if request.GET.get("item", "").isdigit() else "",
         "light": request.GET.get("light", "") if request.GET.get("light", "") in DeadlineLight.values else "",
     }
-    now = clock.now()
-    warning_ratio = float(CasePolicy.current().warning_ratio)
     cases = cases_in_inbox(user=user, box=box, query=filters["q"], state=filters["state"],
                            item_id=int(filters["item"]) if filters["item"] else None,
                            light=filters["light"] if filters["light"] == DeadlineLight.RED else "")
+    return box, filters, cases
+
+
+@login_required
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    box, filters, cases = _inbox_selection(request)
+    now = clock.now()
+    warning_ratio = float(CasePolicy.current().warning_ratio)
     try:
         page_number = int(request.GET.get("page", "1"))
     except ValueError:
@@ -79,6 +87,34 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "states": CaseState.choices, "lights": [c for c in DeadlineLight.choices if c[0] != DeadlineLight.NONE],
         "items": CatalogueItem.objects.filter(is_active=True, rules__is_active=True).distinct().order_by("code"),
     })
+
+
+EXPORT_LIMIT = 10_000
+
+
+@login_required
+@require_GET
+def inbox_export(request: HttpRequest) -> HttpResponse:
+    """The list as it is filtered on the page, as an Excel workbook (at most EXPORT_LIMIT rows)."""
+    box, _filters, cases = _inbox_selection(request)
+    now = clock.now()
+    warning_ratio = float(CasePolicy.current().warning_ratio)
+    columns = [Column(_("案件编号"), width=14), Column(_("问题分类"), width=18), Column(_("事发位置"), width=32),
+               Column(_("单元网格"), width=18), Column(_("职能部门"), width=16), Column(_("状态"), width=10),
+               Column(_("时限"), width=10), Column(_("上报时间"), "datetime", 18),
+               Column(_("处置期限"), "datetime", 18), Column(_("结案时间"), "datetime", 18)]
+    rows = ((case.number, case.item.name, case.address, case.grid.name,
+             case.department.name if case.department else "", case.get_state_display(),
+             light_view(case=case, now=now, warning_ratio=warning_ratio).label, case.reported_at,
+             case.deadline_at, case.closed_at)
+            for case in cases[:EXPORT_LIMIT])
+    label = BOX_BY_CODE[box].label if box in BOX_BY_CODE else box
+    data = table_to_xlsx(title=f"{_('案件清单')} · {label}",
+                         subtitle=_("导出时间 %(now)s") % {"now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")},
+                         columns=columns, rows=rows)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="cases-{box}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"'
+    return response
 
 
 # ---------------------------------------------------------------- one case

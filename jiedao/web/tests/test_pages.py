@@ -140,3 +140,23 @@ def test_a_leader_may_read_the_org_tree_but_not_import(world, as_user):
     response = as_user(world.people.leader).post(reverse("web:org-tree"), {"kind": "units"})
 
     assert response.status_code == 403
+
+
+def test_the_inbox_exports_what_it_shows_as_excel(world, clock, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from jiedao.conftest import report
+
+    mine = report(world)
+    report(world, column=2, by=world.people.other_grid_worker)  # 柳岸: not the secretary's
+    client.force_login(world.people.secretary)
+
+    response = client.get("/cases/export.xlsx", {"box": "all"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet["A4"].value == "案件编号"
+    assert [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)] == [mine.number]
