@@ -8,11 +8,17 @@ from jiedao.territory.models import ORGANISATION_ROLES, Role
 from .models import Case
 from .workflow import ACTIONS, REPORTING_ROLES, Action
 
+DASHBOARD_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE})
 CONTACT_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
 
 
 def may_report(*, user) -> bool:
     return user.is_superuser or bool(user_roles(user) & REPORTING_ROLES)
+
+
+def may_view_dashboard(*, user) -> bool:
+    """The leader's view: leaders, area leaders and community secretaries, each over their scope."""
+    return user.is_superuser or bool(user_roles(user) & DASHBOARD_ROLES)
 
 
 def may_see_reporter_contact(*, user) -> bool:

@@ -14,7 +14,16 @@ from jiedao.worktime.deadlines import deadline_light
 from jiedao.worktime.selectors import working_calendar
 
 from .access import visible_cases_filter, within_territory
-from .models import OPEN_STATES, Case, CasePolicy, CaseRequest, CaseState, DeadlineLight, RequestState
+from .models import (
+    OPEN_STATES,
+    Case,
+    CasePolicy,
+    CaseRequest,
+    CaseState,
+    ClosureType,
+    DeadlineLight,
+    RequestState,
+)
 
 
 def cases_visible_to(*, user) -> QuerySet[Case]:
@@ -218,3 +227,48 @@ def open_cases_by_unit_path() -> dict[str, int]:
 def open_cases_by_department() -> dict[int, int]:
     return dict(Case.objects.filter(state__in=OPEN_STATES, department__isnull=False).order_by()
                 .values_list("department_id").annotate(n=Count("id")))
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    open_count: int
+    overdue_count: int
+    reported_count: int
+    closed_count: int
+    closed_on_time_count: int
+    trend: list[tuple[str, int, int]]  # (day, reported, closed)
+    categories: list[tuple[str, int]]  # (category, reported in the period), largest first
+    open_points: list[dict]  # handling cases for the map, overdue first
+
+
+MAP_POINTS = 1500
+
+
+def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime) -> DashboardFigures:
+    """Where the campaign stands for the cases this person may see: open and overdue now, reported
+    and closed in [start, end), a day-by-day trend, the category mix and the cases on the map."""
+    from django.db.models.functions import TruncDate
+
+    visible = cases_visible_to(user=user).order_by()
+    in_period = visible.filter(reported_at__gte=start, reported_at__lt=end)
+    closed = visible.filter(state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end)
+    reported_by_day = dict(in_period.annotate(day=TruncDate("reported_at")).values_list("day")
+                           .annotate(n=Count("id")))
+    closed_by_day = dict(closed.annotate(day=TruncDate("closed_at")).values_list("day").annotate(n=Count("id")))
+    days = sorted(set(reported_by_day) | set(closed_by_day))
+    overdue = visible.filter(state=CaseState.HANDLING, deadline_at__lt=now)
+    points = [
+        {"number": number, "lon": lon, "lat": lat, "overdue": deadline is not None and deadline < now}
+        for number, lon, lat, deadline in visible.filter(state=CaseState.HANDLING)
+        .order_by("deadline_at").values_list("number", "longitude", "latitude", "deadline_at")[:MAP_POINTS]
+    ]
+    return DashboardFigures(
+        open_count=visible.filter(state__in=OPEN_STATES).count(),
+        overdue_count=overdue.count(),
+        reported_count=sum(reported_by_day.values()),
+        closed_count=closed.count(),
+        closed_on_time_count=closed.exclude(closure_type=ClosureType.OVERDUE).count(),
+        trend=[(day.isoformat(), reported_by_day.get(day, 0), closed_by_day.get(day, 0)) for day in days],
+        categories=list(in_period.values_list("item__name").annotate(n=Count("id")).order_by("-n")[:10]),
+        open_points=points,
+    )

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from jiedao.cases.access import may_report
+from jiedao.cases.access import may_report, may_view_dashboard
 from jiedao.territory.access import may_view_org_tree, role_labels
 
 
@@ -12,5 +12,6 @@ def site(request):
             "user_role_labels": role_labels(user=user),
             "user_may_report": may_report(user=user),
             "user_may_view_org_tree": may_view_org_tree(user=user),
+            "user_may_view_dashboard": may_view_dashboard(user=user),
         })
     return context

@@ -15,4 +15,5 @@ urlpatterns = [
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
     path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
     path("org/", views.org_tree, name="org-tree"),
+    path("dashboard/", views.dashboard, name="dashboard"),
 ]

@@ -1,6 +1,8 @@
 """The pages. Each view reads through selectors and writes through the domain services; a refusal
 of a service (`CaseError`) becomes a message on the page and nothing is written."""
 
+from datetime import date, datetime, time, timedelta
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -10,17 +12,25 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
 from jiedao.cases import services
-from jiedao.cases.access import allowed_actions, may_report, may_see_reporter_contact, user_roles
+from jiedao.cases.access import (
+    allowed_actions,
+    may_report,
+    may_see_reporter_contact,
+    may_view_dashboard,
+    user_roles,
+)
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
 from jiedao.cases.selectors import (
     BOX_BY_CODE,
     case_timeline,
     cases_in_inbox,
+    dashboard_figures,
     inbox_boxes,
     inbox_counts,
     pending_request,
@@ -289,3 +299,52 @@ def _org_import(request: HttpRequest) -> list:
     messages.success(request, _("导入成功：新增 %(created)d，更新 %(updated)d")
                      % {"created": result.created, "updated": result.updated})
     return []
+
+
+# ---------------------------------------------------------------- the leader's view
+
+PERIODS = [("week", _lazy("本周")), ("month", _lazy("本月")), ("last_month", _lazy("上月")),
+           ("quarter", _lazy("本季度")), ("days60", _lazy("近 60 天"))]
+
+
+def period_bounds(code: str, *, today: date) -> tuple[date, date]:
+    """[first day, day after the last) of a named period around `today` (local dates)."""
+    if code == "week":
+        start = today - timedelta(days=today.weekday())
+        return start, start + timedelta(days=7)
+    if code == "last_month":
+        end = today.replace(day=1)
+        return (end - timedelta(days=1)).replace(day=1), end
+    if code == "quarter":
+        start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+        end_month = start.month + 3
+        return start, start.replace(year=start.year + (end_month > 12), month=(end_month - 1) % 12 + 1)
+    if code == "days60":
+        return today - timedelta(days=59), today + timedelta(days=1)
+    start = today.replace(day=1)
+    return start, (start + timedelta(days=32)).replace(day=1)
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_view_dashboard(user=user):
+        raise PermissionDenied
+    period = request.GET.get("period") if request.GET.get("period") in dict(PERIODS) else "month"
+    now = clock.now()
+    first_day, day_after = period_bounds(period, today=timezone.localtime(now).date())
+    tz = timezone.get_current_timezone()
+    start = datetime.combine(first_day, time.min, tzinfo=tz)
+    end = datetime.combine(day_after, time.min, tzinfo=tz)
+    figures = dashboard_figures(user=user, start=start, end=end, now=now)
+    on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
+    return render(request, "web/dashboard.html", {
+        "figures": figures, "on_time_rate": on_time_rate, "period": period, "periods": PERIODS,
+        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "chart_data": {"trend": figures.trend, "categories": figures.categories,
+                       "labels": {"reported": _("上报"), "closed": _("结案")}},
+        "map_data": {"grids": grids_geojson(), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
+                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
+                     "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
+    })

@@ -93,6 +93,22 @@
     }
   }
 
+  function dashboardMap(element) {
+    var data = readData(element);
+    var map = baseMap(element, data);
+    var grids = L.geoJSON(data.grids, { style: thinGridStyle, interactive: false }).addTo(map);
+    var bounds = grids.getLayers().length ? grids.getBounds() : null;
+    (data.points || []).forEach(function (point) {
+      var marker = L.circleMarker([point.lat, point.lon], {
+        radius: point.overdue ? 6 : 4, weight: 1, color: point.overdue ? "#b42318" : "#1f7a4d",
+        fillColor: point.overdue ? "#d92d20" : "#32a467", fillOpacity: 0.8
+      }).addTo(map);
+      marker.bindTooltip(point.number, { direction: "top" });
+      marker.on("click", function () { window.location.href = data.caseUrl.replace("NUMBER", point.number); });
+    });
+    if (bounds) { map.fitBounds(bounds.pad(0.05)); } else { map.setView([30.25, 120.15], 13); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof L === "undefined") { return; }
     var imagePath = document.querySelector("link[href*='vendor/leaflet/leaflet.css']");
@@ -101,5 +117,7 @@
     if (caseElement) { caseMap(caseElement); }
     var reportElement = document.getElementById("report-map");
     if (reportElement) { reportMap(reportElement); }
+    var dashboardElement = document.getElementById("dashboard-map");
+    if (dashboardElement) { dashboardMap(dashboardElement); }
   });
 }());

@@ -1,0 +1,72 @@
+"""The leader's view: the figures over the person's scope, and who may open it."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from jiedao.cases import services
+from jiedao.conftest import make_upload, report, walk_to
+from jiedao.web.views import period_bounds
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(("code", "today", "bounds"), [
+    ("week", date(2026, 11, 19), (date(2026, 11, 16), date(2026, 11, 23))),
+    ("month", date(2026, 12, 31), (date(2026, 12, 1), date(2027, 1, 1))),
+    ("last_month", date(2026, 1, 15), (date(2025, 12, 1), date(2026, 1, 1))),
+    ("quarter", date(2026, 11, 19), (date(2026, 10, 1), date(2027, 1, 1))),
+    ("quarter", date(2026, 2, 1), (date(2026, 1, 1), date(2026, 4, 1))),
+    ("days60", date(2026, 11, 29), (date(2026, 10, 1), date(2026, 11, 30))),
+])
+def test_period_bounds(code, today, bounds):
+    assert period_bounds(code, today=today) == bounds
+
+
+def test_leader_sees_the_figures_of_the_period(world, clock, client):
+    p = world.people
+    walk_to(world, report(world), "closed")                              # closed on time
+    late = walk_to(world, report(world), "handling")
+    clock.shift(timedelta(days=1))                                       # past its 4 working hours
+    services.case_report_fix(case=late, by=p.handler, opinion="已清运", photos=[make_upload()])
+    late = services.case_check(case=late, by=p.inspector, passed=True)
+    services.case_close(case=late, by=p.shift_lead)                      # closed overdue
+    walk_to(world, report(world, column=2, by=p.other_grid_worker), "handling")  # still open, in 柳岸
+    clock.shift(timedelta(days=1))
+    client.force_login(p.leader)
+
+    response = client.get("/dashboard/", {"period": "month"})
+
+    assert response.status_code == 200
+    figures = response.context["figures"]
+    assert (figures.open_count, figures.overdue_count) == (1, 1)
+    assert (figures.reported_count, figures.closed_count, figures.closed_on_time_count) == (3, 2, 1)
+    assert response.context["on_time_rate"] == 50.0
+    assert figures.categories == [("暴露垃圾", 3)]
+    assert [(point["overdue"]) for point in figures.open_points] == [True]
+    assert "领导驾驶舱" in response.content.decode()
+
+
+def test_a_community_secretary_sees_only_their_community(world, clock, client):
+    walk_to(world, report(world, column=2, by=world.people.other_grid_worker), "handling")  # 柳岸
+    client.force_login(world.people.secretary)                                                # 桃源
+
+    figures = client.get("/dashboard/").context["figures"]
+
+    assert (figures.open_count, figures.reported_count, figures.open_points) == (0, 0, [])
+
+
+@pytest.mark.parametrize("persona", ["grid_worker", "intake_clerk", "dispatcher", "handler"])
+def test_others_may_not_open_the_dashboard(world, client, persona):
+    client.force_login(getattr(world.people, persona))
+
+    assert client.get("/dashboard/").status_code == 403
+
+
+def test_an_empty_period_shows_a_dash_not_zero_percent(world, clock, client):
+    client.force_login(world.people.leader)
+
+    response = client.get("/dashboard/", {"period": "week"})
+
+    assert response.context["on_time_rate"] is None
+    assert response.context["figures"].trend == []
