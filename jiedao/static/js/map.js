@@ -96,8 +96,10 @@
   function dashboardMap(element) {
     var data = readData(element);
     var map = baseMap(element, data);
-    var grids = L.geoJSON(data.grids, { style: thinGridStyle, interactive: false }).addTo(map);
-    var bounds = grids.getLayers().length ? grids.getBounds() : null;
+    var grids = L.geoJSON(data.grids, { style: thinGridStyle, interactive: false });
+    // The view must exist before vector layers are added to the map.
+    if (grids.getLayers().length) { map.fitBounds(grids.getBounds().pad(0.05)); } else { map.setView([30.25, 120.15], 13); }
+    grids.addTo(map);
     (data.points || []).forEach(function (point) {
       var marker = L.circleMarker([point.lat, point.lon], {
         radius: point.overdue ? 6 : 4, weight: 1, color: point.overdue ? "#b42318" : "#1f7a4d",
@@ -106,7 +108,6 @@
       marker.bindTooltip(point.number, { direction: "top" });
       marker.on("click", function () { window.location.href = data.caseUrl.replace("NUMBER", point.number); });
     });
-    if (bounds) { map.fitBounds(bounds.pad(0.05)); } else { map.setView([30.25, 120.15], 13); }
   }
 
   document.addEventListener("DOMContentLoaded", function () {
