@@ -78,3 +78,24 @@ def test_field_pages_fit_a_phone_and_draw_chinese_and_grids(name, live_world, li
         for grid in drawing["paths"]:
             assert grid["d"].startswith("M") and grid["width"] > 20 and grid["height"] > 20, grid
         assert drawing["markers"] == (1 if name == "case" else 0)
+
+
+def test_the_dashboard_draws_its_charts_and_map_on_a_phone(live_world, live_server, phone, sign_in, screenshot):
+    from jiedao.conftest import walk_to
+
+    walk_to(live_world, report(live_world), "handling")
+    page = sign_in(phone, live_world.people.leader)
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+
+    page.goto(live_server.url + "/dashboard/")
+    expect(page.locator("#chart-trend svg")).to_be_visible()
+    expect(page.locator("#chart-categories svg")).to_be_visible()
+    screenshot(page, "dashboard-phone")
+
+    assert errors == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
+    drawing = map_drawing(page, "#dashboard-map")
+    assert drawing["noTiles"] and drawing["tiles"] == 0
+    # four grids and one case being handled (a circle marker is a path too)
+    assert len(drawing["paths"]) == 5
