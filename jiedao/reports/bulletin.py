@@ -1,0 +1,116 @@
+"""The periodic bulletin (通报) as PDF and DOCX: readable by someone who never opens the system.
+
+A `Bulletin` is plain data (the evaluation assembles it); this module only lays it out. The PDF is
+rendered by WeasyPrint from an HTML template with the CJK font embedded (subset); the DOCX by
+python-docx with the East Asian font named, so Word on an office PC uses its own CJK font."""
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+CJK_FONT = "Noto Sans CJK SC"
+DOCX_CJK_FONT = "宋体"
+
+
+@dataclass
+class BulletinTable:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    note: str = ""
+
+
+@dataclass
+class Bulletin:
+    title: str
+    issuer: str
+    period_label: str
+    issued_at: datetime
+    summary: list[str]
+    figures: list[tuple[str, str]] = field(default_factory=list)
+    chart_title: str = ""
+    chart_bars: list[tuple[str, float]] = field(default_factory=list)
+    tables: list[BulletinTable] = field(default_factory=list)
+
+
+def bar_chart_svg(bars: list[tuple[str, float]], *, width: int = 640, bar_height: int = 18) -> str:
+    """A horizontal bar chart as SVG markup (drawn by WeasyPrint; no JavaScript in a PDF)."""
+    if not bars:
+        return ""
+    label_width, gap, top = 150, 6, 4
+    largest = max(value for _label, value in bars) or 1
+    height = top + len(bars) * (bar_height + gap)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             f'viewBox="0 0 {width} {height}" font-family="{CJK_FONT}" font-size="11">']
+    for index, (label, value) in enumerate(bars):
+        y = top + index * (bar_height + gap)
+        length = (width - label_width - 60) * value / largest
+        parts.append(f'<text x="{label_width - 6}" y="{y + bar_height - 5}" text-anchor="end">{_escape(label)}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="#1f5fa8"/>')
+        parts.append(f'<text x="{label_width + length + 4:.1f}" y="{y + bar_height - 5}">{value:g}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _escape(text: str) -> str:
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def bulletin_pdf(bulletin: Bulletin) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("reports/bulletin.html", {
+        "bulletin": bulletin, "chart": bar_chart_svg(bulletin.chart_bars), "font": CJK_FONT,
+        "issued": timezone.localtime(bulletin.issued_at),
+    })
+    return HTML(string=html).write_pdf()
+
+
+def bulletin_docx(bulletin: Bulletin) -> bytes:
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    document = Document()
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    for style_name in ("Normal", "Title", "Heading 1", "Heading 2", "List Bullet"):
+        document.styles[style_name].element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"),
+                                                                                     DOCX_CJK_FONT)
+
+    title = document.add_heading(bulletin.title, level=0)
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta = document.add_paragraph(f"{bulletin.issuer}　{bulletin.period_label}　"
+                                  f"{timezone.localtime(bulletin.issued_at):%Y-%m-%d}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for line in bulletin.summary:
+        document.add_paragraph(line)
+    if bulletin.figures:
+        table = document.add_table(rows=1, cols=len(bulletin.figures))
+        table.style = "Table Grid"
+        for cell, (label, value) in zip(table.rows[0].cells, bulletin.figures, strict=True):
+            cell.text = f"{label}\n{value}"
+    if bulletin.chart_bars:
+        document.add_heading(bulletin.chart_title, level=2)
+        for label, value in bulletin.chart_bars:
+            document.add_paragraph(f"{label}：{value:g}", style="List Bullet")
+    for section in bulletin.tables:
+        document.add_heading(section.title, level=1)
+        if section.note:
+            document.add_paragraph(section.note)
+        table = document.add_table(rows=1, cols=len(section.columns))
+        table.style = "Table Grid"
+        for cell, header in zip(table.rows[0].cells, section.columns, strict=True):
+            cell.text = header
+            for run in cell.paragraphs[0].runs:
+                run.bold = True
+        for row in section.rows:
+            for cell, value in zip(table.add_row().cells, row, strict=True):
+                cell.text = str(value)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
