@@ -1,14 +1,5 @@
-from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, re_path
-from django.views.static import serve
-
-
-def media(request, path):
-    # Development and tests only: production serves MEDIA_ROOT (or S3) from the front web server.
-    # MEDIA_ROOT is read per request so tests that point it elsewhere see their own uploads.
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
-
+from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -16,5 +7,5 @@ urlpatterns = [
     path("api/", include("jiedao.api.urls")),
     path("", include("jiedao.web.urls")),
 ]
-if not settings.PRODUCTION:
-    urlpatterns.insert(0, re_path(r"^media/(?P<path>.*)$", media))
+# Photos are never served from MEDIA_ROOT directly: every one goes through a view that checks
+# who may see its case (web: /cases/<n>/photos/…, API: /api/v1/cases/<n>/photos/…).

@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from django.http import Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
@@ -13,7 +13,7 @@ from jiedao import clock
 from jiedao.cases.access import can_view
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.models import Case, CasePolicy, CaseSource, CaseState
-from jiedao.cases.selectors import BOX_BY_CODE, cases_in_inbox
+from jiedao.cases.selectors import BOX_BY_CODE, case_photo_file, cases_in_inbox
 from jiedao.cases.services import case_report_once
 from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 
@@ -89,6 +89,15 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]):
 @router.get("/cases/{number}", response={200: CaseDetailOut, 404: ErrorOut}, summary="One case")
 def case_get(request: HttpRequest, number: str):
     return case_detail(request, case_visible_or_404(user=request.auth, number=number))
+
+
+@router.get("/cases/{number}/photos/{photo_id}/{size}", response={404: ErrorOut}, summary="One photo of a case",
+            description="`size` is `image` or `thumbnail`; 404 unless you may see the case.")
+def case_photo(request: HttpRequest, number: str, photo_id: int, size: str):
+    stored = case_photo_file(user=request.auth, number=number, photo_id=photo_id, size=size)
+    if stored is None:
+        raise Http404
+    return FileResponse(stored.open("rb"), content_type="image/png" if stored.name.endswith(".png") else "image/jpeg")
 
 
 class ReportIn(Schema):

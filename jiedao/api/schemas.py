@@ -186,10 +186,12 @@ def _event_data(event: CaseEvent) -> dict:
     }
 
 
-def _photo_data(photo: CasePhoto, request: HttpRequest) -> dict:
+def _photo_data(photo: CasePhoto, number: str, request: HttpRequest) -> dict:
+    # Served through GET /cases/{number}/photos/{id}/{size}, which checks who is asking.
+    base = f"/api/v1/cases/{number}/photos/{photo.pk}"
     return {"id": str(photo.pk), "stage": photo.stage, "stage_label": photo.get_stage_display(),
-            "thumbnail_url": request.build_absolute_uri(photo.thumbnail.url),
-            "image_url": request.build_absolute_uri(photo.image.url), "uploaded_at": photo.uploaded_at}
+            "thumbnail_url": request.build_absolute_uri(f"{base}/thumbnail"),
+            "image_url": request.build_absolute_uri(f"{base}/image"), "uploaded_at": photo.uploaded_at}
 
 
 def _request_data(case_request: CaseRequest | None) -> dict | None:
@@ -223,7 +225,7 @@ def case_detail_data(case: Case, *, user, request: HttpRequest, now: datetime) -
         "rework_count": case.rework_count, "return_count": case.return_count,
         "extension_count": case.extension_count,
         "timeline": [_event_data(event) for event in case_timeline(case=case)],
-        "photos": [_photo_data(photo, request) for photo in case.photos.all()],
+        "photos": [_photo_data(photo, case.number, request) for photo in case.photos.all()],
         "pending_request": _request_data(pending_request(case=case)),
         "actions": actions, "dispatch_suggestion": suggestion,
     }

@@ -272,3 +272,15 @@ def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime) ->
         categories=list(in_period.values_list("item__name").annotate(n=Count("id")).order_by("-n")[:10]),
         open_points=points,
     )
+
+
+def case_photo_file(*, user, number: str, photo_id: int, size: str):
+    """The stored file of one photo of a case the user may see ("image" or "thumbnail"), or None.
+    Photos are evidence about people's streets: they are served only through this check."""
+    if size not in {"image", "thumbnail"}:
+        return None
+    case = cases_visible_to(user=user).filter(number=number).only("pk").first()
+    if case is None:
+        return None
+    photo = case.photos.filter(pk=photo_id).first()
+    return getattr(photo, size) if photo is not None else None

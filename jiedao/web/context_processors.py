@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from jiedao.cases.access import may_report, may_view_dashboard
 from jiedao.territory.access import may_view_org_tree, role_labels
@@ -15,3 +16,11 @@ def site(request):
             "user_may_view_dashboard": may_view_dashboard(user=user),
         })
     return context
+
+
+def _notifications_url() -> str:
+    # The bell shows only once the notification pages are routed (jiedao/urls.py).
+    try:
+        return reverse("supervision:notification-list")
+    except NoReverseMatch:
+        return ""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
+    path("cases/<str:number>/photos/<int:photo_id>/<slug:size>/", views.case_photo, name="case-photo"),
     path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
     path("org/", views.org_tree, name="org-tree"),
     path("dashboard/", views.dashboard, name="dashboard"),

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,6 +28,7 @@ from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
 from jiedao.cases.selectors import (
     BOX_BY_CODE,
+    case_photo_file,
     case_timeline,
     cases_in_inbox,
     dashboard_figures,
@@ -299,6 +300,18 @@ def _org_import(request: HttpRequest) -> list:
     messages.success(request, _("导入成功：新增 %(created)d，更新 %(updated)d")
                      % {"created": result.created, "updated": result.updated})
     return []
+
+
+@login_required
+@require_GET
+def case_photo(request: HttpRequest, number: str, photo_id: int, size: str) -> HttpResponse:
+    stored = case_photo_file(user=request.user, number=number, photo_id=photo_id, size=size)
+    if stored is None:
+        raise Http404
+    response = FileResponse(stored.open("rb"), content_type="image/png" if stored.name.endswith(".png")
+                            else "image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 # ---------------------------------------------------------------- the leader's view

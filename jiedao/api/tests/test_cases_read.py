@@ -75,10 +75,24 @@ def test_the_detail_has_the_timeline_photos_and_the_callers_actions(world, clock
     assert detail["timeline"][1]["action_label"] == "受理"
     [photo] = detail["photos"]
     assert photo["stage"] == "before"
-    assert photo["image_url"].startswith("http://testserver/media/cases/")
-    assert photo["thumbnail_url"].startswith("http://testserver/media/cases/thumbs/")
+    assert photo["image_url"] == f"http://testserver/api/v1/cases/{case.number}/photos/{photo['id']}/image"
+    assert photo["thumbnail_url"] == f"http://testserver/api/v1/cases/{case.number}/photos/{photo['id']}/thumbnail"
     assert detail["actions"] == ["file", "void"]
     assert detail["pending_request"] is None
+
+
+def test_photos_are_served_only_to_people_who_may_see_the_case(world, clock, as_person):
+    case = report(world)
+    photo = case.photos.get()
+    path = f"/cases/{case.number}/photos/{photo.pk}"
+
+    shown = as_person("shift_lead").get(f"{path}/thumbnail")
+    hidden = as_person("other_secretary").get(f"{path}/image")
+    wrong_size = as_person("shift_lead").get(f"{path}/original")
+
+    assert (shown.status_code, shown["Content-Type"]) == (200, "image/jpeg")
+    assert b"".join(shown.streaming_content)[:3] == b"\xff\xd8\xff"  # a JPEG
+    assert (hidden.status_code, wrong_size.status_code) == (404, 404)
 
 
 def test_the_same_case_offers_each_person_their_own_actions(world, clock, as_person):

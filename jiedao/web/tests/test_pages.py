@@ -160,3 +160,19 @@ def test_the_inbox_exports_what_it_shows_as_excel(world, clock, client):
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet["A4"].value == "案件编号"
     assert [row[0] for row in sheet.iter_rows(min_row=5, values_only=True)] == [mine.number]
+
+
+def test_case_photos_go_through_the_case_check(world, clock, client):
+    from jiedao.conftest import report
+
+    case = report(world)
+    photo = case.photos.get()
+    url = f"/cases/{case.number}/photos/{photo.pk}/image/"
+
+    client.force_login(world.people.other_secretary)
+    assert client.get(url).status_code == 404
+    client.force_login(world.people.secretary)
+    response = client.get(url)
+    assert (response.status_code, response["Content-Type"]) == (200, "image/jpeg")
+    assert response["Cache-Control"] == "private, max-age=3600"
+    assert client.get(f"/media/{photo.image.name}").status_code == 404  # never straight from MEDIA_ROOT
