@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("jiedao.api.urls")),
+    path("notifications/", include("jiedao.supervision.urls")),
     path("", include("jiedao.web.urls")),
 ]
 # Photos are never served from MEDIA_ROOT directly: every one goes through a view that checks

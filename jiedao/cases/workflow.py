@@ -68,6 +68,7 @@ REPORTING_ROLES = frozenset({
 EVENT_LABELS: dict[str, str] = {
     "report": _("上报"),
     "rework": _("返工"),
+    "escalate": _("督办升级"),
     **{code: action.label for code, action in ACTIONS.items()},
 }
 

@@ -1,7 +1,8 @@
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from jiedao.cases.access import may_report, may_view_dashboard
+from jiedao.supervision.selectors import notifications_unread_count
 from jiedao.territory.access import may_view_org_tree, role_labels
 
 
@@ -14,13 +15,8 @@ def site(request):
             "user_may_report": may_report(user=user),
             "user_may_view_org_tree": may_view_org_tree(user=user),
             "user_may_view_dashboard": may_view_dashboard(user=user),
+            "unread_notifications": notifications_unread_count(user=user),
+            "notifications_url": reverse("supervision:notification-list"),
         })
     return context
 
-
-def _notifications_url() -> str:
-    # The bell shows only once the notification pages are routed (jiedao/urls.py).
-    try:
-        return reverse("supervision:notification-list")
-    except NoReverseMatch:
-        return ""

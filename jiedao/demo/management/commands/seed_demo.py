@@ -33,6 +33,8 @@ class Command(BaseCommand):
         departments = organisations_seed_default()
         call_command("seed_catalogue", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_worktime", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_supervision", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_accountability", verbosity=verbosity, stdout=self.stdout)
         say(f"departments, catalogue and working calendar ready (departments created: {departments})")
 
         territory, units_written = demo_territory_seed()

@@ -1,0 +1,53 @@
+from django.contrib import admin
+
+from .models import AccountabilityRule, Finding, FindingEvidence
+
+
+@admin.register(AccountabilityRule)
+class AccountabilityRuleAdmin(admin.ModelAdmin):
+    """Thresholds, proposed measure and on/off are the administrator's; the rules' logic is code."""
+
+    list_display = ("name", "code", "kind", "parameters", "measure", "is_active")
+    list_filter = ("kind", "is_active")
+    readonly_fields = ("code", "kind")
+
+    def has_add_permission(self, request):
+        return False  # rules come from `seed_accountability`
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class FindingEvidenceInline(admin.TabularInline):
+    model = FindingEvidence
+    fields = ("case", "role")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    """Read-only: findings come from `findings_refresh`, decisions from `finding_decide`."""
+
+    list_display = ("summary", "kind", "period_start", "period_end", "proposed_measure", "state", "decision",
+                    "decided_by", "created_at")
+    list_filter = ("kind", "rule", "state", "decision")
+    date_hierarchy = "period_end"
+    inlines = [FindingEvidenceInline]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
