@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("jiedao.api.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
+    path("accountability/", include("jiedao.accountability.urls")),
     path("", include("jiedao.web.urls")),
 ]
 # Photos are never served from MEDIA_ROOT directly: every one goes through a view that checks

@@ -16,6 +16,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
+from jiedao.accountability.models import FindingState
+from jiedao.accountability.selectors import register
 from jiedao.cases import services
 from jiedao.cases.access import (
     allowed_actions,
@@ -354,6 +356,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": period, "periods": PERIODS,
+        "findings_to_decide": register(state=FindingState.PROPOSED).count(),
         "start": first_day, "last_day": day_after - timedelta(days=1),
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
                        "labels": {"reported": _("上报"), "closed": _("结案")}},
