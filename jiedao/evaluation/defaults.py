@@ -1,0 +1,59 @@
+"""The defaults seeded by `seed_evaluation`, from standards.md §3.3 (implementation values of
+missaouib/urban-management-platform, marked [S]; "These thresholds are implementation values.
+Make them configuration."). Administrators edit the seeded rows; the seed never overwrites them."""
+
+from .models import ObjectType
+
+STANDARD = "standards.md §3.3 (CJ/T 292 / GB/T 30428.4 as implemented in missaouib/urban-management-platform)"
+
+# The region weight of 按期结案率: the source comment reads ×10 %, which sums to 70 %; ×40 % closes
+# the sum and is used here. Marked [M] in standards.md §3.3 and §10 until checked against
+# GB/T 30428.4 itself.
+REGION_WEIGHT_NOTE = (
+    "按期结案率分值权重采用 40%：来源注释写作 10%，合计仅 70%，疑为笔误；待与 GB/T 30428.4 原文核对"
+    "（standards.md §3.3、§10）。"
+)
+
+
+def _steps(op: str, pairs, otherwise=0) -> dict:
+    return {"steps": [{"op": op, "value": value, "score": score} for value, score in pairs], "otherwise": otherwise}
+
+
+SCHEMES = {
+    # 监督员: 有效上报率分值 ×40% + 漏报率分值 ×20% + 按时核实率分值 ×20% + 按时核查率分值 ×20%
+    ObjectType.FIELD_WORKER: {
+        "weights": {"valid_report_rate": 40, "missed_report_rate": 20, "on_time_verify_rate": 20,
+                    "on_time_check_rate": 20},
+        "stepped_tables": {},
+        "note": "",
+    },
+    # 专业部门: 立案数分值 ×10% + 结案率分值 ×30% + 按期处置率分值 ×30% + 返工率分值 ×30%;
+    # 立案数分值 (fewer problems is better): ≤50→100, ≤100→90, ≤200→75, ≤500→60, ≤1000→40, else 0.
+    ObjectType.DEPARTMENT: {
+        "weights": {"filed_volume": 10, "closure_rate": 30, "on_time_handling_rate": 30, "rework_rate": 30},
+        "stepped_tables": {
+            "filed_volume": _steps("<=", [(50, 100), (100, 90), (200, 75), (500, 60), (1000, 40)]),
+        },
+        "note": "立案数分值按该部门应处置案件数分档（越少越好）。",
+    },
+    # 区域: 监督举报率分值 ×10% + 立案数分值 ×20% + 结案率分值 ×30% + 按期结案率分值 ×40%;
+    # 立案数分值 per 单元网格, 一类区域: 0→100, <3→90, <5→75, <7→60, <9→40, else 0;
+    # 二类区域 thresholds shifted by one.
+    ObjectType.REGION: {
+        "weights": {"public_report_rate": 10, "filed_volume": 20, "closure_rate": 30, "on_time_closure_rate": 40},
+        "stepped_tables": {
+            "filed_volume": {
+                "1": {"steps": [{"op": "<=", "value": 0, "score": 100}]
+                      + [{"op": "<", "value": v, "score": s} for v, s in [(3, 90), (5, 75), (7, 60), (9, 40)]],
+                      "otherwise": 0},
+                "2": {"steps": [{"op": "<=", "value": 1, "score": 100}]
+                      + [{"op": "<", "value": v, "score": s} for v, s in [(4, 90), (6, 75), (8, 60), (10, 40)]],
+                      "otherwise": 0},
+            },
+        },
+        "note": REGION_WEIGHT_NOTE,
+    },
+}
+
+# 评价等级: A ≥90, B ≥75, C ≥60, D ≥40, E <40 (PositionService.getRatingLevel) [S]
+GRADES = [("A", 90), ("B", 75), ("C", 60), ("D", 40), ("E", 0)]

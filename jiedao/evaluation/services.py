@@ -1,0 +1,68 @@
+"""Writes of the evaluation: editing a scoring scheme, seeding the defaults, computing and
+publishing a ranking snapshot."""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from jiedao import clock
+
+from .defaults import GRADES, SCHEMES, STANDARD
+from .models import GradeScale, RankingPublication, RankingRule, ScoringScheme
+from .selectors import ranking
+
+
+def scoring_scheme_save(*, scheme: ScoringScheme, weights: dict, stepped_tables: dict | None = None) -> ScoringScheme:
+    """Change a scheme's weights (and tables); refused, with the reason, unless weights sum to 100 %."""
+    scheme.weights = weights
+    if stepped_tables is not None:
+        scheme.stepped_tables = stepped_tables
+    scheme.full_clean()
+    scheme.save()
+    return scheme
+
+
+def evaluation_seed_defaults() -> tuple[int, int]:
+    """Create the schemes and grades of standards.md §3.3 that do not exist yet (idempotent; an
+    administrator's edits are kept). Returns (schemes created, grades created)."""
+    schemes = grades = 0
+    with transaction.atomic():
+        for object_type, values in SCHEMES.items():
+            _scheme, created = ScoringScheme.objects.get_or_create(
+                object_type=object_type,
+                defaults={"weights": values["weights"], "stepped_tables": values["stepped_tables"],
+                          "source": STANDARD, "note": values["note"]},
+            )
+            schemes += created
+        for grade, minimum in GRADES:
+            _grade, created = GradeScale.objects.get_or_create(grade=grade, defaults={"min_score": minimum})
+            grades += created
+    return schemes, grades
+
+
+def ranking_compute(*, rule: RankingRule, start: datetime, end: datetime,
+                    previous: tuple[datetime, datetime] | None = None) -> RankingPublication:
+    """Compute (or recompute) the snapshot of a period; a published snapshot is frozen."""
+    rows = [item.as_json() for item in ranking(rule=rule, start=start, end=end, previous=previous)]
+    with transaction.atomic():
+        publication = (RankingPublication.objects.select_for_update()
+                       .filter(rule=rule, period_start=start, period_end=end).first())
+        if publication is not None and publication.is_published:
+            raise ValidationError(_("该期排名已发布，不能重新计算"), code="published")
+        if publication is None:
+            publication = RankingPublication(rule=rule, period_start=start, period_end=end)
+        publication.rows, publication.computed_at = rows, clock.now()
+        publication.save()
+    return publication
+
+
+def ranking_publish(*, publication: RankingPublication, by) -> RankingPublication:
+    """Publish a computed snapshot: from now on its rows never change."""
+    updated = RankingPublication.objects.filter(pk=publication.pk, is_published=False).update(
+        is_published=True, published_at=clock.now(), published_by=by)
+    if updated != 1:
+        raise ValidationError(_("该期排名已发布"), code="published")
+    publication.refresh_from_db()
+    return publication
