@@ -267,6 +267,114 @@ def bench_reads(people: dict, count: int) -> list[dict]:
     return results
 
 
+# ---------------------------------------------------------------- supervision: the ladder and the leader's view
+
+def bench_escalation_sweep() -> list[dict]:
+    """The worker's minute job over every open case: the first sweep records the steps the cases have
+    already reached; the second finds nothing new and writes nothing (what each later minute costs)."""
+    from jiedao import clock
+    from jiedao.cases.models import Case, CaseState
+    from jiedao.supervision.models import CaseEscalation
+    from jiedao.supervision.services import escalation_steps_seed, escalations_sweep
+
+    escalation_steps_seed()
+    handling = Case.objects.filter(state=CaseState.HANDLING).count()
+    began = time.perf_counter()
+    first = escalations_sweep(now=clock.now())
+    first_seconds = time.perf_counter() - began
+    recorded = CaseEscalation.objects.count()
+    began = time.perf_counter()
+    second = escalations_sweep(now=clock.now())
+    second_seconds = time.perf_counter() - began
+    raw = raw_connection()
+    began = time.perf_counter()
+    raw.execute("SELECT id, deadline_at, time_budget_minutes, deadline_unit FROM cases_case "
+                "WHERE state = 'handling' AND deadline_at IS NOT NULL").fetchall()
+    floor = time.perf_counter() - began
+    raw.close()
+    note = (f"{handling:,} cases in handling; first sweep recorded {recorded:,} steps "
+            f"({getattr(first, 'escalations_created', '?')} new), the second "
+            f"{getattr(second, 'escalations_created', '?')}")
+    return [
+        figure("escalation sweep, first (records every step reached)", first_seconds, "s", aim="< 10 s",
+               passed=first_seconds < 10, floor=floor, floor_name="SELECT of the candidate columns", note=note),
+        figure("escalation sweep, next minute (nothing new)", second_seconds, "s", aim="< 10 s",
+               passed=second_seconds < 10 and getattr(second, "escalations_created", 0) == 0, floor=floor,
+               floor_name="SELECT of the candidate columns"),
+    ]
+
+
+def bench_indicators() -> list[dict]:
+    """Every indicator for every unit at every level, every department and every field worker, for
+    the last 30 days; floor: one hand-written aggregate over the same rows."""
+    from datetime import timedelta
+
+    from jiedao import clock
+    from jiedao.evaluation.models import ObjectType
+    from jiedao.evaluation.selectors import evaluation_for
+    from jiedao.evaluation.services import evaluation_seed_defaults
+    from jiedao.territory.models import UnitLevel
+
+    evaluation_seed_defaults()
+    end = clock.now()
+    start = end - timedelta(days=30)
+    began = time.perf_counter()
+    rows = 0
+    for level in (UnitLevel.GRID, UnitLevel.COMMUNITY, UnitLevel.AREA, UnitLevel.SUBDISTRICT):
+        rows += len(evaluation_for(object_type=ObjectType.REGION, level=level, start=start, end=end))
+    rows += len(evaluation_for(object_type=ObjectType.DEPARTMENT, start=start, end=end))
+    rows += len(evaluation_for(object_type=ObjectType.FIELD_WORKER, start=start, end=end))
+    seconds = time.perf_counter() - began
+    raw = raw_connection()
+    placeholder = "?" if isinstance(raw, sqlite3.Connection) else "%s"
+    sql = ("SELECT grid_id, COUNT(*), SUM(CASE WHEN state = 'closed' THEN 1 ELSE 0 END), "
+           "SUM(CASE WHEN closure_type = 'normal' THEN 1 ELSE 0 END), SUM(rework_count) FROM cases_case "
+           f"WHERE reported_at >= {placeholder} AND reported_at < {placeholder} GROUP BY grid_id")
+    began = time.perf_counter()
+    raw.execute(sql, (start.isoformat() if isinstance(raw, sqlite3.Connection) else start,
+                      end.isoformat() if isinstance(raw, sqlite3.Connection) else end)).fetchall()
+    floor = time.perf_counter() - began
+    raw.close()
+    return [figure("all indicators, every unit at every level + departments + field workers, 30 days", seconds, "s",
+                   aim="< 5 s (PostgreSQL)", passed=seconds < 5, floor=floor,
+                   floor_name="one hand-written GROUP BY grid over the same rows",
+                   note=f"{rows:,} rows of indicators")]
+
+
+def leader_session() -> str:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from jiedao.territory.models import Duty, Role, Unit, UnitLevel
+
+    leader, _created = get_user_model().objects.get_or_create(username="bench_leader",
+                                                              defaults={"full_name": "街道领导"})
+    subdistrict = Unit.objects.filter(level=UnitLevel.SUBDISTRICT).first()
+    Duty.objects.get_or_create(user=leader, role=Role.LEADER, unit=subdistrict)
+    client = Client()
+    client.force_login(leader)
+    return client.cookies["sessionid"].value
+
+
+def bench_dashboard(session: str, count: int) -> list[dict]:
+    results = []
+    headers = {"Cookie": f"sessionid={session}", "Accept-Language": "zh-hans"}
+    for period in ("month", "days60"):
+        path = f"/dashboard/?period={period}"
+        client = load.Client(headers)
+        for _ in range(3):
+            client.request("GET", path)
+        latencies, statuses, _last = load.timed_gets(client, path, count)
+        client.close()
+        stats = load.summary(latencies)
+        status_note = ", ".join(f"{s}×{n}" for s, n in sorted(statuses.items()))
+        results.append(figure(f"dashboard /dashboard/?period={period} (leader) p50", stats["p50_ms"], "ms",
+                              note=f"{len(latencies)} requests; HTTP {status_note}"))
+        results.append(figure(f"dashboard /dashboard/?period={period} (leader) p99", stats["p99_ms"], "ms",
+                              aim="p99 < 300 ms", passed=stats["p99_ms"] < 300 and set(statuses) == {200}))
+    return results
+
+
 # ---------------------------------------------------------------- intake through HTTP
 
 def bench_intake(people: dict, *, vendor: str, concurrency: int, seconds: float, insert_floor: tuple,
@@ -322,7 +430,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reads", type=int, default=300)
-    parser.add_argument("--only", default="lookups,reads,intake")
+    parser.add_argument("--only", default="lookups,reads,intake,supervision")
     parser.add_argument("--profile", help="py-spy the gunicorn workers during intake; collapsed stacks here")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -342,17 +450,26 @@ def main() -> None:
         figures += bench_lookups(100_000 if args.quick else 1_000_000)
         print(f"    [{args.db}] lookups done ({time.perf_counter() - started:.0f} s)", flush=True)
     people = personas(args.concurrency)
+    leader = leader_session() if "supervision" in only else ""
     insert_floor = bench_insert_floor(2 if args.quick else 4)
     connection.close()
     with load.Server(url=os.environ["DATABASE_URL"], workers=args.workers, threads=args.threads) as server:
         if "reads" in only:
             figures += bench_reads(people, args.reads)
             print(f"    [{args.db}] reads done ({time.perf_counter() - started:.0f} s)", flush=True)
+        if "supervision" in only:
+            figures += bench_dashboard(leader, min(args.reads, 100))
+            print(f"    [{args.db}] dashboard done ({time.perf_counter() - started:.0f} s)", flush=True)
         if "intake" in only:
             figures += bench_intake(people, vendor=connection.vendor, concurrency=args.concurrency,
                                     seconds=args.seconds, insert_floor=insert_floor, server=server,
                                     profile=args.profile)
             print(f"    [{args.db}] intake done ({time.perf_counter() - started:.0f} s)", flush=True)
+    if "supervision" in only:
+        figures += bench_indicators()
+        print(f"    [{args.db}] indicators done ({time.perf_counter() - started:.0f} s)", flush=True)
+        figures += bench_escalation_sweep()
+        print(f"    [{args.db}] escalation sweep done ({time.perf_counter() - started:.0f} s)", flush=True)
     results["seconds"] = time.perf_counter() - started
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(results, handle, ensure_ascii=False, indent=1, default=str)

@@ -33,7 +33,7 @@ from jiedao.cases.selectors import (
     case_photo_file,
     case_timeline,
     cases_in_inbox,
-    dashboard_figures,
+    dashboard_figures_cached,
     inbox_boxes,
     inbox_counts,
     pending_request,
@@ -352,7 +352,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     tz = timezone.get_current_timezone()
     start = datetime.combine(first_day, time.min, tzinfo=tz)
     end = datetime.combine(day_after, time.min, tzinfo=tz)
-    figures = dashboard_figures(user=user, start=start, end=end, now=now)
+    figures = dashboard_figures_cached(user=user, start=start, end=end, now=now)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": period, "periods": PERIODS,

@@ -70,3 +70,21 @@ def test_an_empty_period_shows_a_dash_not_zero_percent(world, clock, client):
 
     assert response.context["on_time_rate"] is None
     assert response.context["figures"].trend == []
+
+
+def test_the_figures_are_kept_for_a_minute(world, clock, django_assert_num_queries):
+    from datetime import datetime
+
+    from jiedao.cases.selectors import dashboard_figures_cached
+    from jiedao.conftest import SHANGHAI
+
+    walk_to(world, report(world), "handling")
+    start, end = datetime(2026, 11, 1, tzinfo=SHANGHAI), datetime(2026, 12, 1, tzinfo=SHANGHAI)
+    leader = world.people.leader
+    first = dashboard_figures_cached(user=leader, start=start, end=end, now=end)
+
+    with django_assert_num_queries(0):
+        again = dashboard_figures_cached(user=leader, start=start, end=end, now=end)
+
+    assert again == first
+    assert dashboard_figures_cached(user=world.people.secretary, start=start, end=end, now=end) is not first
