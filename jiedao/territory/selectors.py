@@ -78,8 +78,12 @@ def territorial_owner_choices(*, grid: Unit) -> list[Unit]:
                 .order_by("-path"))
 
 
-def grids_geojson() -> dict:
-    """Every active grid's boundary as one FeatureCollection (the maps draw them)."""
+def grids_geojson(*, at_most: int | None = None) -> dict | None:
+    """Every active grid's boundary as one FeatureCollection (the maps draw them); None when there
+    are more than `at_most` (a city-sized tree would make the page megabytes long)."""
+    grids = Unit.objects.filter(level=UnitLevel.GRID, is_active=True, boundary__isnull=False)
+    if at_most is not None and grids.count() > at_most:
+        return None
     features = [
         {"type": "Feature", "geometry": boundary, "properties": {"code": code, "name": name}}
         for code, name, boundary in Unit.objects.filter(level=UnitLevel.GRID, is_active=True,

@@ -340,6 +340,10 @@ def period_bounds(code: str, *, today: date) -> tuple[date, date]:
     return start, (start + timedelta(days=32)).replace(day=1)
 
 
+# Above this many grids the dashboard map shows the cases without the grid outlines.
+DASHBOARD_GRIDS_AT_MOST = 500
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -360,7 +364,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "start": first_day, "last_day": day_after - timedelta(days=1),
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
                        "labels": {"reported": _("上报"), "closed": _("结案")}},
-        "map_data": {"grids": grids_geojson(), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
+        "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
                      "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })

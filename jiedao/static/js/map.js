@@ -96,9 +96,17 @@
   function dashboardMap(element) {
     var data = readData(element);
     var map = baseMap(element, data);
-    var grids = L.geoJSON(data.grids, { style: thinGridStyle, interactive: false });
+    var grids = L.geoJSON(data.grids || { type: "FeatureCollection", features: [] },
+                          { style: thinGridStyle, interactive: false });
+    var points = (data.points || []).map(function (point) { return [point.lat, point.lon]; });
     // The view must exist before vector layers are added to the map.
-    if (grids.getLayers().length) { map.fitBounds(grids.getBounds().pad(0.05)); } else { map.setView([30.25, 120.15], 13); }
+    if (grids.getLayers().length) {
+      map.fitBounds(grids.getBounds().pad(0.05));
+    } else if (points.length) {
+      map.fitBounds(L.latLngBounds(points).pad(0.05));
+    } else {
+      map.setView([30.25, 120.15], 13);
+    }
     grids.addTo(map);
     (data.points || []).forEach(function (point) {
       var marker = L.circleMarker([point.lat, point.lon], {
