@@ -154,24 +154,37 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
     configs = _channel_configs()
 
     events, notifications, pending_deliveries = [], [], []
+    by_case: dict[int, list] = defaultdict(list)
     for escalation in won:
-        case, step = cases[escalation.case_id], steps[escalation.step_id]
+        by_case[escalation.case_id].append(escalation)
+    for case_id, escalations in by_case.items():
+        case = cases[case_id]
+        escalations.sort(key=lambda row: (steps[row.step_id].order, steps[row.step_id].threshold))
+        for escalation in escalations:  # the timeline keeps every step reached
+            step = steps[escalation.step_id]
+            title, _body = _escalation_message(case=case, step=step, ratio=escalation.ratio)
+            events.append(CaseEvent(
+                case_id=case["pk"], action="escalate", from_state=case["state"], to_state=case["state"],
+                actor=None, actor_role="system", at=now, opinion=title,
+                data={"step": step.code, "ratio": float(escalation.ratio), "escalation": escalation.pk}))
+        # Several steps reached in one sweep (a backlog, a long weekend) make one message: the
+        # highest step's, to everyone any of the steps names, by every channel any of them uses.
+        escalation = escalations[-1]
+        step = steps[escalation.step_id]
+        targets = list(dict.fromkeys(t for row in escalations for t in steps[row.step_id].targets))
+        channels = {c for row in escalations for c in steps[row.step_id].channels}
         title, body = _escalation_message(case=case, step=step, ratio=escalation.ratio)
-        events.append(CaseEvent(
-            case_id=case["pk"], action="escalate", from_state=case["state"], to_state=case["state"],
-            actor=None, actor_role="system", at=now, opinion=title,
-            data={"step": step.code, "ratio": float(escalation.ratio), "escalation": escalation.pk}))
         department_config = configs.organisations.get(case["department_id"])
         territorial_config = configs.nearest_unit(case["territory_path"])
-        if Channel.IN_APP in step.channels or Channel.EMAIL in step.channels:
-            for target, user_id, email in _recipients(case=case, targets=step.targets, people=people):
+        if Channel.IN_APP in channels or Channel.EMAIL in channels:
+            for target, user_id, email in _recipients(case=case, targets=targets, people=people):
                 # A step without the app still keeps the message (the email's record), already read.
                 notification = Notification(recipient_id=user_id, case_id=case["pk"], escalation=escalation,
                                             kind=ESCALATION_KIND, title=title, body=body, created_at=now,
-                                            read_at=None if Channel.IN_APP in step.channels else now)
+                                            read_at=None if Channel.IN_APP in channels else now)
                 notifications.append(notification)
                 config = department_config if target in _DEPARTMENT_TARGETS else territorial_config
-                if Channel.EMAIL in step.channels and email and (config is None or config.email_enabled):
+                if Channel.EMAIL in channels and email and (config is None or config.email_enabled):
                     pending_deliveries.append(Delivery(
                         notification=notification, escalation=escalation, config=config, channel=Channel.EMAIL,
                         address=email, payload={"subject": title, "body": body}, next_attempt_at=now,
@@ -180,9 +193,9 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
         for config in (department_config, territorial_config):
             if config is None:
                 continue
-            if Channel.WECOM in step.channels and config.wecom_webhook_url:
+            if Channel.WECOM in channels and config.wecom_webhook_url:
                 robots.setdefault((Channel.WECOM, config.wecom_webhook_url), config)
-            if Channel.DINGTALK in step.channels and config.dingtalk_webhook_url:
+            if Channel.DINGTALK in channels and config.dingtalk_webhook_url:
                 robots.setdefault((Channel.DINGTALK, config.dingtalk_webhook_url), config)
         for (channel, url), config in robots.items():
             pending_deliveries.append(Delivery(

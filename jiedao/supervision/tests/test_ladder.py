@@ -99,7 +99,9 @@ def test_a_second_sweep_creates_nothing(world, ladder, clock):
 
     assert (first.escalations_created, second.escalations_created) == (2, 0)
     assert (second.notifications_created, second.deliveries_created) == (0, 0)
-    assert counts == (2, 2, 4)  # remind: handler; urge: handler, department admin, 桃源 secretary
+    # remind and urge reached in one sweep: one message, urge's, to the handler (named by both),
+    # the department admin and the 桃源 secretary
+    assert counts == (2, 2, 3)
     assert (CaseEscalation.objects.count(), CaseEvent.objects.filter(action="escalate").count(),
             Notification.objects.count()) == counts
     assert reached(case) == ["remind", "urge"]
@@ -143,9 +145,12 @@ def test_inactive_steps_and_edited_thresholds_are_respected(world, ladder, clock
 
 def test_notifications_go_to_the_right_people(world, ladder, clock):
     p = world.people
-    case = walk_to(world, report(world), "handling")
-
-    escalations_sweep(now=TUESDAY_0900 + timedelta(days=14))
+    case = walk_to(world, report(world), "handling")  # Tue 09:00, 4 工作时: 14:30
+    # each step reached in its own sweep: 80 % Tue 13:42, 100 % 14:30, 200 % Wed 09:30, 300 % Wed 15:00
+    zone = TUESDAY_0900.tzinfo
+    for moment in (datetime(2026, 11, 17, 13, 45, tzinfo=zone), datetime(2026, 11, 17, 14, 35, tzinfo=zone),
+                   datetime(2026, 11, 18, 9, 35, tzinfo=zone), datetime(2026, 11, 18, 15, 5, tzinfo=zone)):
+        escalations_sweep(now=moment)
 
     def recipients(code):
         return sorted(Notification.objects.filter(case=case, escalation__step__code=code)
@@ -157,8 +162,21 @@ def test_notifications_go_to_the_right_people(world, ladder, clock):
                                               p.area_leader.username])
     assert recipients("bulletin") == sorted([p.department_admin.username, p.secretary.username,
                                              p.area_leader.username, p.leader.username])
-    notification = Notification.objects.get(case=case, escalation__step__code="remind")
+
+
+def test_steps_reached_at_once_make_one_message_to_everyone_they_name(world, ladder, clock):
+    p = world.people
+    case = walk_to(world, report(world), "handling")
+
+    escalations_sweep(now=TUESDAY_0900 + timedelta(days=14))
+
+    messages = Notification.objects.filter(case=case)
+    assert set(messages.values_list("escalation__step__code", flat=True)) == {"bulletin"}
+    assert sorted(messages.values_list("recipient__username", flat=True)) == sorted(
+        [p.handler.username, p.department_admin.username, p.secretary.username, p.area_leader.username,
+         p.leader.username])
+    notification = messages.get(recipient=p.handler)
     # 14 clock days later 4500 working minutes are used of 240: the message tells the share now
-    assert notification.title == f"【提醒】案件 {case.number} 处置时限已用去 1875%"
+    assert notification.title == f"【通报】案件 {case.number} 处置时限已用去 1875%"
     assert notification.body == "暴露垃圾，桃源路 12 号；处置单位：环卫所；处置期限：2026-11-17 14:30。"
     assert notification.read_at is None
