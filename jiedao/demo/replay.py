@@ -549,8 +549,22 @@ def _items_by_type(mapping: dict[str, TypeMapping]) -> dict[str, CatalogueItem]:
 
 @transaction.atomic
 def demo_cases_wipe() -> int:
-    """Delete the demo cases with their events, requests and photos (files too)."""
+    """Delete the demo cases with everything that hangs off them: events, requests, photos (files
+    too), escalations and their messages, and the findings they are evidence for. Generated demo
+    data only; real records are never deleted (the register and the timeline are append-only)."""
+    from jiedao.accountability.models import Finding, FindingEvidence
+    from jiedao.supervision.models import CaseEscalation, Delivery, Notification
+
     cases = Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
+    findings = Finding.objects.filter(evidence__case__in=cases).distinct()
+    FindingEvidence.objects.filter(finding__in=findings).delete()
+    Finding.objects.filter(pk__in=findings.values("pk")).update(superseded_by=None)
+    Finding.objects.filter(pk__in=list(findings.values_list("pk", flat=True))).delete()
+    escalations = CaseEscalation.objects.filter(case__in=cases)
+    Delivery.objects.filter(escalation__in=escalations).delete()
+    Delivery.objects.filter(notification__case__in=cases).delete()
+    Notification.objects.filter(case__in=cases).delete()
+    escalations.delete()
     photos = CasePhoto.objects.filter(case__in=cases)
     for photo in photos.iterator():
         photo.image.delete(save=False)

@@ -4,10 +4,14 @@ deletes the demo cases and replays them again. Sign-ins: jiedao/demo/README.md."
 
 import time
 from collections import Counter
+from datetime import timedelta
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
+from jiedao import clock
+from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
@@ -59,6 +63,14 @@ class Command(BaseCommand):
                 f"{counts['failed']} refused by the services")
             for error in counts["errors"]:
                 self.stderr.write(f"  refused: {error}")
+            # The register as the worker keeps it (it refreshes the current month every hour), for
+            # this month and the last, so the demo opens with findings to look at.
+            today = timezone.localtime(clock.now()).date()
+            last_month_start = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+            for start, end in ((last_month_start, today.replace(day=1) - timedelta(days=1)),
+                               (today.replace(day=1), today)):
+                refreshed = findings_refresh(start=start, end=end)
+                say(f"accountability {start}–{end}: {refreshed.created} findings")
 
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
