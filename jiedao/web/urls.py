@@ -17,4 +17,6 @@ urlpatterns = [
     path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
     path("org/", views.org_tree, name="org-tree"),
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("evaluation/", views.evaluation, name="evaluation"),
+    path("evaluation/cases/", views.evaluation_cases, name="evaluation-cases"),
 ]

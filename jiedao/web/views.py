@@ -368,3 +368,89 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
+
+
+# ---------------------------------------------------------------- evaluation (考核评价)
+
+EVALUATION_OBJECTS = {
+    "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
+    "department": ("department", ""),
+}
+EVALUATION_COUNTS = ["due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed",
+                     "closed_on_time", "reworked"]
+EVALUATION_RATES = ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate",
+                    "overdue_pending_rate"]
+
+
+def _evaluation_request(request: HttpRequest):
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    choice = request.GET.get("object") if request.GET.get("object") in EVALUATION_OBJECTS else "community"
+    period = request.GET.get("period") if request.GET.get("period") in dict(PERIODS) else "month"
+    first_day, day_after = period_bounds(period, today=timezone.localtime(clock.now()).date())
+    tz = timezone.get_current_timezone()
+    start, end = datetime.combine(first_day, time.min, tzinfo=tz), datetime.combine(day_after, time.min, tzinfo=tz)
+    return choice, period, first_day, day_after, start, end
+
+
+@login_required
+@require_GET
+def evaluation(request: HttpRequest) -> HttpResponse:
+    """Indicators of every unit of a level (or every department) for a period, best first; every
+    count opens to the cases behind it, every empty rate is "—"."""
+    from jiedao.evaluation.indicators import COUNT_LABELS, RATES
+    from jiedao.evaluation.selectors import evaluation_for
+
+    choice, period, first_day, day_after, start, end = _evaluation_request(request)
+    object_type, level = EVALUATION_OBJECTS[choice]
+    rows = evaluation_for(object_type=object_type, level=level, start=start, end=end)
+    if request.GET.get("format") == "xlsx":
+        columns = ([Column(_("名次"), "integer", 6), Column(_("单位"), width=20)]
+                   + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in EVALUATION_COUNTS]
+                   + [Column(str(RATES[r].label), "rate", 11) for r in EVALUATION_RATES]
+                   + [Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)])
+        table = ([index, row.name, *[getattr(row.counts, c) for c in EVALUATION_COUNTS],
+                  *[row.rates[r] for r in EVALUATION_RATES], row.composite, row.grade or "—"]
+                 for index, row in enumerate(rows, start=1))
+        data = table_to_xlsx(title=_("考核评价"), subtitle=f"{first_day:%Y-%m-%d} – {day_after - timedelta(days=1):%Y-%m-%d}",
+                             columns=columns, rows=table)
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f'attachment; filename="evaluation-{choice}-{first_day:%Y%m%d}.xlsx"'
+        return response
+    return render(request, "web/evaluation.html", {
+        "rows": rows, "choice": choice, "period": period, "periods": PERIODS,
+        "objects": [("community", _("社区（村）")), ("grid", _("网格")), ("area", _("片区")),
+                    ("department", _("职能部门"))],
+        "count_columns": [(c, COUNT_LABELS[c]) for c in EVALUATION_COUNTS],
+        "rate_columns": [(r, RATES[r].label) for r in EVALUATION_RATES],
+        "start": first_day, "last_day": day_after - timedelta(days=1),
+    })
+
+
+@login_required
+@require_GET
+def evaluation_cases(request: HttpRequest) -> HttpResponse:
+    """The cases behind one count: a number nobody can check is not evidence."""
+    from jiedao.evaluation.indicators import COUNT_LABELS
+    from jiedao.evaluation.selectors import cases_behind
+    from jiedao.territory.models import Organisation, Unit
+
+    choice, period, first_day, day_after, start, end = _evaluation_request(request)
+    indicator = request.GET.get("indicator", "")
+    key = request.GET.get("key", "")
+    if indicator not in COUNT_LABELS or not key.isdigit():
+        raise Http404
+    if choice == "department":
+        subject = Organisation.objects.filter(pk=key).first()
+        cases = cases_behind(indicator=indicator, start=start, end=end, department=subject) if subject else None
+    else:
+        subject = Unit.objects.filter(pk=key).first()
+        cases = cases_behind(indicator=indicator, start=start, end=end, unit=subject) if subject else None
+    if cases is None:
+        raise Http404
+    cases = cases.select_related("item", "grid", "department").order_by("-reported_at")[:500]
+    return render(request, "web/evaluation_cases.html", {
+        "subject": subject, "indicator_label": COUNT_LABELS[indicator], "cases": cases,
+        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "back": f"{reverse('web:evaluation')}?object={choice}&period={period}",
+    })
