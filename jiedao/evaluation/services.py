@@ -8,9 +8,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
+from jiedao.territory.models import UnitLevel
 
 from .defaults import GRADES, SCHEMES, STANDARD
-from .models import GradeScale, RankingPublication, RankingRule, ScoringScheme
+from .models import GradeScale, ObjectType, RankingPublication, RankingRule, ScoringScheme
 from .selectors import ranking
 
 
@@ -39,7 +40,21 @@ def evaluation_seed_defaults() -> tuple[int, int]:
         for grade, minimum in GRADES:
             _grade, created = GradeScale.objects.get_or_create(grade=grade, defaults={"min_score": minimum})
             grades += created
+        # standards.md §7: a monthly 红黑榜 of the communities — top 2 and bottom 2; vetoes (e.g. too
+        # many overdue pending cases) are off until an administrator sets them.
+        RankingRule.objects.get_or_create(
+            name=str(_("社区月度红黑榜")),
+            defaults={"object_type": ObjectType.REGION, "level": UnitLevel.COMMUNITY, "period_type": "month",
+                      "red_top_n": 2, "black_bottom_n": 2})
     return schemes, grades
+
+
+def may_publish_rankings(*, user) -> bool:
+    """Publishing a 红黑榜 is the office leadership's act."""
+    from jiedao.territory.access import user_roles
+    from jiedao.territory.models import Role
+
+    return user.is_superuser or bool(user_roles(user) & {Role.LEADER, Role.SYSTEM_ADMIN})
 
 
 def ranking_compute(*, rule: RankingRule, start: datetime, end: datetime,

@@ -18,5 +18,7 @@ urlpatterns = [
     path("org/", views.org_tree, name="org-tree"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("evaluation/", views.evaluation, name="evaluation"),
+    path("rankings/", views.rankings, name="rankings"),
+    path("public/rankings/", views.public_rankings, name="public-rankings"),
     path("evaluation/cases/", views.evaluation_cases, name="evaluation-cases"),
 ]

@@ -454,3 +454,69 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
         "start": first_day, "last_day": day_after - timedelta(days=1),
         "back": f"{reverse('web:evaluation')}?object={choice}&period={period}",
     })
+
+
+# ---------------------------------------------------------------- rankings (红黑榜)
+
+def _previous_period(code: str, first_day: date) -> tuple[date, date]:
+    return period_bounds(code, today=first_day - timedelta(days=1))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rankings(request: HttpRequest) -> HttpResponse:
+    """The ranking of a rule for a period, with 红榜/黑榜 and movement; leaders publish it."""
+    from django.core.exceptions import ValidationError
+
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.selectors import ranking
+    from jiedao.evaluation.services import may_publish_rankings, ranking_compute, ranking_publish
+
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    rules = list(RankingRule.objects.filter(is_active=True).order_by("pk"))
+    source = request.POST if request.method == "POST" else request.GET
+    rule = next((r for r in rules if str(r.pk) == source.get("rule")), rules[0] if rules else None)
+    period = source.get("period") if source.get("period") in {"month", "last_month", "quarter", "week"} else "month"
+    first_day, day_after = period_bounds(period, today=timezone.localtime(clock.now()).date())
+    previous_first, previous_after = _previous_period(period, first_day)
+    tz = timezone.get_current_timezone()
+
+    def moment(day):
+        return datetime.combine(day, time.min, tzinfo=tz)
+
+    start, end = moment(first_day), moment(day_after)
+    previous = (moment(previous_first), moment(previous_after))
+    if request.method == "POST":
+        if rule is None or not may_publish_rankings(user=request.user):
+            raise PermissionDenied
+        try:
+            ranking_publish(publication=ranking_compute(rule=rule, start=start, end=end, previous=previous),
+                            by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("排名已发布，公开页面可见"))
+        return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={period}")
+    rows = ranking(rule=rule, start=start, end=end, previous=previous) if rule else []
+    return render(request, "web/rankings.html", {
+        "rules": rules, "rule": rule, "rows": rows, "period": period,
+        "periods": [(c, label) for c, label in PERIODS if c in {"month", "last_month", "quarter", "week"}],
+        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "may_publish": may_publish_rankings(user=request.user),
+        "red": [item for item in rows if item.is_red], "black": [item for item in rows if item.is_black],
+    })
+
+
+@require_GET
+def public_rankings(request: HttpRequest) -> HttpResponse:
+    """The published 红黑榜, for everybody: no sign-in (only what the office chose to publish)."""
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.selectors import latest_publications
+
+    boards = []
+    for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
+        publication = latest_publications(rule=rule).first()
+        if publication is not None:
+            boards.append((rule, publication))
+    return render(request, "web/public_rankings.html", {"boards": boards})

@@ -19,3 +19,15 @@ def percent(value):
     if value is None:
         return "—"
     return f"{Decimal(value) * 100:.1f}%"
+
+
+@register.filter
+def add_days(moment, days):
+    """A period is stored with its end exclusive; shown, it ends the day before."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if moment is None:
+        return None
+    return timezone.localtime(moment) + timedelta(days=int(days))
