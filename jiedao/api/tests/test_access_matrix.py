@@ -8,49 +8,18 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from jiedao.access_matrix import PERSONAS, TERRITORY, UNDISPATCHED, bring, seeing  # noqa: F401
 from jiedao.cases import services
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseRequest
 from jiedao.cases.workflow import ACTIONS
-from jiedao.conftest import make_upload, report, walk_to
-from jiedao.territory.models import Role
+from jiedao.conftest import make_upload, report
 
 from .conftest import report_fields
 
 pytestmark = pytest.mark.django_db
 
 MISSING = "2026-999999"
-PERSONAS = {"grid_worker": Role.GRID_WORKER, "inspector": Role.INSPECTOR, "other_grid_worker": Role.GRID_WORKER,
-            "intake_clerk": Role.INTAKE_CLERK, "shift_lead": Role.SHIFT_LEAD, "dispatcher": Role.DISPATCHER,
-            "handler": Role.DEPARTMENT_HANDLER, "department_admin": Role.DEPARTMENT_ADMIN,
-            "other_handler": Role.DEPARTMENT_HANDLER, "leader": Role.LEADER, "area_leader": Role.AREA_LEADER,
-            "secretary": Role.FIRST_RESPONSIBLE, "other_secretary": Role.FIRST_RESPONSIBLE}
-TERRITORY = {"grid_worker", "inspector", "intake_clerk", "shift_lead", "dispatcher", "leader", "area_leader",
-             "secretary"}
-UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled"}
 NOT_FOUND = {"detail": "未找到", "field": None}
-
-
-def seeing(state: str) -> set[str]:
-    """桃源 grid 0 is seen by its territory; 环卫所 joins once the case is dispatched to it."""
-    return TERRITORY if state in UNDISPATCHED else TERRITORY | {"handler", "department_admin"}
-
-
-def bring(world, state: str) -> Case:
-    p = world.people
-    if state == "reported":
-        return report(world)
-    if state == "verifying":
-        return services.case_send_to_verify(case=report(world), by=p.intake_clerk, inspector=p.inspector)
-    if state == "self_handled":
-        return report(world, self_handled=True, after_photos=[make_upload()])
-    if state.startswith("pending_"):
-        case = walk_to(world, report(world), "handling")
-        services.case_request(case=case, by=p.handler, kind=state.removeprefix("pending_"), reason="理由",
-                              extra_minutes=60)
-        return Case.objects.get(pk=case.pk)
-    if state == "suspended":
-        return services.case_decide_request(case=bring(world, "pending_suspension"), by=p.dispatcher, approve=True)
-    return walk_to(world, report(world), state)
 
 
 # action: (the state it is taken from, a person who may take it, the state after)
