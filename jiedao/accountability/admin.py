@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from jiedao.readonly_admin import ReadOnlyAdmin
+
 from .models import AccountabilityRule, Finding, FindingEvidence
 
 
@@ -33,7 +35,7 @@ class FindingEvidenceInline(admin.TabularInline):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(ReadOnlyAdmin):
     """Read-only: findings come from `findings_refresh`, decisions from `finding_decide`."""
 
     list_display = ("summary", "kind", "period_start", "period_end", "proposed_measure", "state", "decision",
@@ -41,13 +43,6 @@ class FindingAdmin(admin.ModelAdmin):
     list_filter = ("kind", "rule", "state", "decision")
     date_hierarchy = "period_end"
     inlines = [FindingEvidenceInline]
-    show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,12 +2,15 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jiedao.readonly_admin import ReadOnlyAdmin
+
 from .models import ApiToken
 from .services import api_token_revoke
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin):
+    # Revoked tokens stay listed: who had access, and until when.
     """Keys are issued with `manage.py issue_api_token` (the key is shown once, there); here they
     are listed and revoked. A key cannot be seen or edited after it was issued."""
 
@@ -18,15 +21,8 @@ class ApiTokenAdmin(admin.ModelAdmin):
     readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at", "revoked_at")
     actions = ["revoke"]
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
 
-    def has_delete_permission(self, request, obj=None):
-        # Revoked tokens stay listed: who had access, and until when.
-        return False
 
     def has_revoke_permission(self, request):
         opts = self.opts

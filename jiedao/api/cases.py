@@ -97,7 +97,7 @@ def case_photo(request: HttpRequest, number: str, photo_id: int, size: str):
     stored = case_photo_file(user=request.auth, number=number, photo_id=photo_id, size=size)
     if stored is None:
         raise Http404
-    return FileResponse(stored.open("rb"), content_type="image/png" if stored.name.endswith(".png") else "image/jpeg")
+    return FileResponse(stored.open("rb"), content_type=stored.content_type)
 
 
 class ReportIn(Schema):

@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from jiedao.readonly_admin import ReadOnlyAdmin
+
 from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRequest
 
 
@@ -18,21 +20,6 @@ class CaseEventInline(ReadOnlyInline):
     model = CaseEvent
     fields = ("at", "action", "from_state", "to_state", "actor_name", "actor_role", "opinion")
     readonly_fields = fields
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Cases and their events change only through the loop's services: the admin shows them."""
-
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Case)

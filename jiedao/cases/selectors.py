@@ -303,4 +303,9 @@ def case_photo_file(*, user, number: str, photo_id: int, size: str):
     if case is None:
         return None
     photo = case.photos.filter(pk=photo_id).first()
-    return getattr(photo, size) if photo is not None else None
+    if photo is None:
+        return None
+    stored = getattr(photo, size)
+    # Stored photos are re-encoded as JPEG (PNG kept only for images with transparency), thumbnails as JPEG.
+    stored.content_type = "image/png" if stored.name.endswith(".png") else "image/jpeg"
+    return stored

@@ -1,7 +1,6 @@
 """The pages. Each view reads through selectors and writes through the domain services; a refusal
 of a service (`CaseError`) becomes a message on the page and nothing is written."""
 
-from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
@@ -41,6 +39,7 @@ from jiedao.cases.selectors import (
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.evaluation.periods import PERIODS, Period, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import may_import_org, may_view_org_tree
 from jiedao.territory.models import FIELD_ROLES, Role
@@ -310,34 +309,17 @@ def case_photo(request: HttpRequest, number: str, photo_id: int, size: str) -> H
     stored = case_photo_file(user=request.user, number=number, photo_id=photo_id, size=size)
     if stored is None:
         raise Http404
-    response = FileResponse(stored.open("rb"), content_type="image/png" if stored.name.endswith(".png")
-                            else "image/jpeg")
+    response = FileResponse(stored.open("rb"), content_type=stored.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
 # ---------------------------------------------------------------- the leader's view
 
-PERIODS = [("week", _lazy("本周")), ("month", _lazy("本月")), ("last_month", _lazy("上月")),
-           ("quarter", _lazy("本季度")), ("days60", _lazy("近 60 天"))]
-
-
-def period_bounds(code: str, *, today: date) -> tuple[date, date]:
-    """[first day, day after the last) of a named period around `today` (local dates)."""
-    if code == "week":
-        start = today - timedelta(days=today.weekday())
-        return start, start + timedelta(days=7)
-    if code == "last_month":
-        end = today.replace(day=1)
-        return (end - timedelta(days=1)).replace(day=1), end
-    if code == "quarter":
-        start = today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
-        end_month = start.month + 3
-        return start, start.replace(year=start.year + (end_month > 12), month=(end_month - 1) % 12 + 1)
-    if code == "days60":
-        return today - timedelta(days=59), today + timedelta(days=1)
-    start = today.replace(day=1)
-    return start, (start + timedelta(days=32)).replace(day=1)
+def _period(request: HttpRequest, *, allowed=None) -> Period:
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("period", "")
+    return period_named(code if allowed is None or code in allowed else "month", now=timezone.localtime(clock.now()))
 
 
 # Above this many grids the dashboard map shows the cases without the grid outlines.
@@ -350,18 +332,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not may_view_dashboard(user=user):
         raise PermissionDenied
-    period = request.GET.get("period") if request.GET.get("period") in dict(PERIODS) else "month"
     now = clock.now()
-    first_day, day_after = period_bounds(period, today=timezone.localtime(now).date())
-    tz = timezone.get_current_timezone()
-    start = datetime.combine(first_day, time.min, tzinfo=tz)
-    end = datetime.combine(day_after, time.min, tzinfo=tz)
-    figures = dashboard_figures_cached(user=user, start=start, end=end, now=now)
+    chosen = _period(request)
+    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     return render(request, "web/dashboard.html", {
-        "figures": figures, "on_time_rate": on_time_rate, "period": period, "periods": PERIODS,
+        "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
         "findings_to_decide": register(state=FindingState.PROPOSED).count(),
-        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "start": chosen.first_day, "last_day": chosen.last_day,
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
                        "labels": {"reported": _("上报"), "closed": _("结案")}},
         "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
@@ -386,11 +364,7 @@ def _evaluation_request(request: HttpRequest):
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
     choice = request.GET.get("object") if request.GET.get("object") in EVALUATION_OBJECTS else "community"
-    period = request.GET.get("period") if request.GET.get("period") in dict(PERIODS) else "month"
-    first_day, day_after = period_bounds(period, today=timezone.localtime(clock.now()).date())
-    tz = timezone.get_current_timezone()
-    start, end = datetime.combine(first_day, time.min, tzinfo=tz), datetime.combine(day_after, time.min, tzinfo=tz)
-    return choice, period, first_day, day_after, start, end
+    return choice, _period(request)
 
 
 @login_required
@@ -401,9 +375,9 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     from jiedao.evaluation.indicators import COUNT_LABELS, RATES
     from jiedao.evaluation.selectors import evaluation_for
 
-    choice, period, first_day, day_after, start, end = _evaluation_request(request)
+    choice, chosen = _evaluation_request(request)
     object_type, level = EVALUATION_OBJECTS[choice]
-    rows = evaluation_for(object_type=object_type, level=level, start=start, end=end)
+    rows = evaluation_for(object_type=object_type, level=level, start=chosen.start, end=chosen.end)
     if request.GET.get("format") == "xlsx":
         columns = ([Column(_("名次"), "integer", 6), Column(_("单位"), width=20)]
                    + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in EVALUATION_COUNTS]
@@ -412,18 +386,18 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         table = ([index, row.name, *[getattr(row.counts, c) for c in EVALUATION_COUNTS],
                   *[row.rates[r] for r in EVALUATION_RATES], row.composite, row.grade or "—"]
                  for index, row in enumerate(rows, start=1))
-        data = table_to_xlsx(title=_("考核评价"), subtitle=f"{first_day:%Y-%m-%d} – {day_after - timedelta(days=1):%Y-%m-%d}",
+        data = table_to_xlsx(title=_("考核评价"), subtitle=f"{chosen.first_day:%Y-%m-%d} – {chosen.last_day:%Y-%m-%d}",
                              columns=columns, rows=table)
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="evaluation-{choice}-{first_day:%Y%m%d}.xlsx"'
+        response["Content-Disposition"] = f'attachment; filename="evaluation-{choice}-{chosen.first_day:%Y%m%d}.xlsx"'
         return response
     return render(request, "web/evaluation.html", {
-        "rows": rows, "choice": choice, "period": period, "periods": PERIODS,
+        "rows": rows, "choice": choice, "period": chosen.code, "periods": PERIODS,
         "objects": [("community", _("社区（村）")), ("grid", _("网格")), ("area", _("片区")),
                     ("department", _("职能部门"))],
         "count_columns": [(c, COUNT_LABELS[c]) for c in EVALUATION_COUNTS],
         "rate_columns": [(r, RATES[r].label) for r in EVALUATION_RATES],
-        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "start": chosen.first_day, "last_day": chosen.last_day,
     })
 
 
@@ -435,7 +409,8 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     from jiedao.evaluation.selectors import cases_behind
     from jiedao.territory.models import Organisation, Unit
 
-    choice, period, first_day, day_after, start, end = _evaluation_request(request)
+    choice, chosen = _evaluation_request(request)
+    start, end = chosen.start, chosen.end
     indicator = request.GET.get("indicator", "")
     key = request.GET.get("key", "")
     if indicator not in COUNT_LABELS or not key.isdigit():
@@ -451,16 +426,14 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     cases = cases.select_related("item", "grid", "department").order_by("-reported_at")[:500]
     return render(request, "web/evaluation_cases.html", {
         "subject": subject, "indicator_label": COUNT_LABELS[indicator], "cases": cases,
-        "start": first_day, "last_day": day_after - timedelta(days=1),
-        "back": f"{reverse('web:evaluation')}?object={choice}&period={period}",
+        "start": chosen.first_day, "last_day": chosen.last_day,
+        "back": f"{reverse('web:evaluation')}?object={choice}&period={chosen.code}",
     })
 
 
 # ---------------------------------------------------------------- rankings (红黑榜)
 
-def _previous_period(code: str, first_day: date) -> tuple[date, date]:
-    return period_bounds(code, today=first_day - timedelta(days=1))
-
+RANKING_PERIODS = frozenset({"week", "month", "last_month", "quarter"})
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -477,16 +450,9 @@ def rankings(request: HttpRequest) -> HttpResponse:
     rules = list(RankingRule.objects.filter(is_active=True).order_by("pk"))
     source = request.POST if request.method == "POST" else request.GET
     rule = next((r for r in rules if str(r.pk) == source.get("rule")), rules[0] if rules else None)
-    period = source.get("period") if source.get("period") in {"month", "last_month", "quarter", "week"} else "month"
-    first_day, day_after = period_bounds(period, today=timezone.localtime(clock.now()).date())
-    previous_first, previous_after = _previous_period(period, first_day)
-    tz = timezone.get_current_timezone()
-
-    def moment(day):
-        return datetime.combine(day, time.min, tzinfo=tz)
-
-    start, end = moment(first_day), moment(day_after)
-    previous = (moment(previous_first), moment(previous_after))
+    chosen = _period(request, allowed=RANKING_PERIODS)
+    start, end, before = chosen.start, chosen.end, chosen.previous()
+    previous = (before.start, before.end)
     if request.method == "POST":
         if rule is None or not may_publish_rankings(user=request.user):
             raise PermissionDenied
@@ -497,12 +463,12 @@ def rankings(request: HttpRequest) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, _("排名已发布，公开页面可见"))
-        return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={period}")
+        return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={chosen.code}")
     rows = ranking(rule=rule, start=start, end=end, previous=previous) if rule else []
     return render(request, "web/rankings.html", {
-        "rules": rules, "rule": rule, "rows": rows, "period": period,
-        "periods": [(c, label) for c, label in PERIODS if c in {"month", "last_month", "quarter", "week"}],
-        "start": first_day, "last_day": day_after - timedelta(days=1),
+        "rules": rules, "rule": rule, "rows": rows, "period": chosen.code,
+        "periods": [(code, label) for code, label in PERIODS if code in RANKING_PERIODS],
+        "start": chosen.first_day, "last_day": chosen.last_day,
         "may_publish": may_publish_rankings(user=request.user),
         "red": [item for item in rows if item.is_red], "black": [item for item in rows if item.is_black],
     })

@@ -6,7 +6,7 @@ import pytest
 
 from jiedao.cases import services
 from jiedao.conftest import make_upload, report, walk_to
-from jiedao.web.views import period_bounds
+from jiedao.evaluation.periods import period_bounds
 
 pytestmark = pytest.mark.django_db
 
