@@ -284,8 +284,10 @@ def find_overdue(*, window: Window, parameters: dict) -> list[Candidate]:
     cutoff = window.cutoff
     closed = Case.objects.filter(closure_type=ClosureType.OVERDUE, closed_at__gte=window.start_at,
                                  closed_at__lt=window.end_at, department__isnull=False)
+    # A case suspended (挂账) at the cutoff has its clock paused: not overdue, as in the evaluation.
     still_open = (Case.objects.filter(department__isnull=False, deadline_at__lt=cutoff)
                   .exclude(state=CaseState.VOIDED)
+                  .exclude(state=CaseState.SUSPENDED, suspended_at__lte=cutoff)
                   .filter(Q(closed_at__isnull=True) | Q(closed_at__gte=cutoff))
                   .filter(Q(fixed_at__isnull=True) | Q(fixed_at__gt=cutoff)))
     rows: dict[int, set[Evidence]] = defaultdict(set)

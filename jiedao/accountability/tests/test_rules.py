@@ -229,6 +229,17 @@ def test_two_overdue_cases_are_under_the_threshold(world, clock, rules):
     assert findings(RuleCode.OVERDUE).count() == 0
 
 
+def test_a_suspended_case_is_paused_not_overdue(world, clock, rules):
+    still_open, _closed = overdue_cases(world, clock, open_count=2, closed_count=1)
+    p = world.people
+    services.case_request(case=still_open[0], by=p.handler, kind="suspension", reason="等待产权单位确认")
+    services.case_decide_request(case=still_open[0], by=p.dispatcher, approve=True)
+
+    refresh()
+
+    assert findings(RuleCode.OVERDUE).count() == 0  # two overdue left, under the threshold of three
+
+
 # ---------------------------------------------------------------- 落实不力: 督办 ignored
 
 def supervised_case(world, clock):
