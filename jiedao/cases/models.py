@@ -38,6 +38,7 @@ class CaseSource(models.TextChoices):
     INSPECTION = "inspection", _("督查检查发现")
     VIDEO = "video", _("视频/物联感知")
     SELF_CHECK = "self_check", _("自查")
+    OPEN311 = "open311", _("Open311 接入")
 
 
 class ClosureType(models.TextChoices):
@@ -107,6 +108,10 @@ class Case(models.Model):
     is_self_handled = models.BooleanField(_("自处置"), default=False)
 
     client_key = models.CharField(_("客户端幂等键"), max_length=64, null=True, blank=True, unique=True)
+    # What a resident (or an Open311 client) holds to follow the case without signing in: unguessable,
+    # unlike the readable number, and never reused.
+    tracking_code = models.CharField(_("查询码"), max_length=12, null=True, blank=True, unique=True,
+                                     editable=False)
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,6 +1,7 @@
 """Every change to a case: one function per transition, each a guard, an event row and a
 conditional update in one transaction. Pages, the API, commands and the worker all call these."""
 
+import secrets
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -249,7 +250,7 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                 territory_path=located.territory_path, grid_class=located.grid_class or "",
                 reporter=by, reporter_name=(reporter_name or "").strip()[:60],
                 reporter_phone=(reporter_phone or "").strip()[:20], reported_at=now,
-                is_self_handled=self_handled, client_key=client_key or None,
+                is_self_handled=self_handled, client_key=client_key or None, tracking_code=new_tracking_code(),
                 fixed_by=by if self_handled else None, fixed_at=now if self_handled else None,
             )
             case.save()
@@ -270,6 +271,14 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
         _delete_files(saved)
         raise
     return case, True
+
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def new_tracking_code() -> str:
+    """Ten characters of 32 (50 bits): guessing one of a million live codes takes ~10⁹ tries."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
 
 
 def _replayed(case: Case, *, by) -> Case:
