@@ -252,7 +252,10 @@ def validate_weights(weights) -> None:
 
 def composite_score(scores: Mapping[str, Decimal | None], weights: Mapping[str, object]) -> Decimal | None:
     """综合指标值 = Σ 分值 × 权重 (§3.3). None when any weighted score is missing (its denominator
-    was 0): a partial sum would rank a unit with nothing to measure above one that was measured."""
+    was 0): a partial sum would rank a unit with nothing to measure above one that was measured.
+    None too without weights (a scheme not yet set up): nothing was weighed."""
+    if not weights:
+        return None
     total = Decimal(0)
     for key, weight in weights.items():
         score = scores.get(key)

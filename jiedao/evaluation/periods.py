@@ -1,5 +1,6 @@
-"""Named periods (this week, this month, last month, this quarter, the last 60 days) as local
-dates and as the aware [start, end) the queries use. Pure: the caller passes `now`."""
+"""Periods — named (this week, this month, last month, this quarter, the last 60 days) or custom
+(any first and last day) — as local dates and as the aware [start, end) the queries use. Pure: the
+caller passes `now`."""
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -38,8 +39,32 @@ class Period:
     end: datetime
 
     def previous(self) -> "Period":
-        """The period of the same kind just before this one (movement in rankings)."""
+        """The period of the same kind just before this one (movement in rankings); for a custom
+        period, the as many days just before it."""
+        if self.code == CUSTOM:
+            days = (self.last_day - self.first_day).days + 1
+            return period_between(self.first_day - timedelta(days=days), self.first_day - timedelta(days=1),
+                                  tz=self.start.tzinfo)
         return period_named(self.code, now=self.start - timedelta(days=1))
+
+
+CUSTOM = "custom"
+LONGEST_CUSTOM_DAYS = 366 * 3
+
+
+class PeriodError(ValueError):
+    pass
+
+
+def period_between(first_day: date, last_day: date, *, tz) -> Period:
+    """A custom period, both days included."""
+    if last_day < first_day:
+        raise PeriodError(_("结束日期不能早于开始日期"))
+    if (last_day - first_day).days >= LONGEST_CUSTOM_DAYS:
+        raise PeriodError(_("自定义周期不能超过三年"))
+    return Period(code=CUSTOM, first_day=first_day, last_day=last_day,
+                  start=datetime.combine(first_day, time.min, tzinfo=tz),
+                  end=datetime.combine(last_day + timedelta(days=1), time.min, tzinfo=tz))
 
 
 def period_named(code: str, *, now: datetime) -> Period:

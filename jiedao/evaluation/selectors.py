@@ -418,7 +418,9 @@ def _sorted(rows: list[EvaluationRow]) -> list[EvaluationRow]:
 def evaluation_for(*, object_type: str, start: datetime, end: datetime, level: str = "") -> list[EvaluationRow]:
     """Every object of a type (units of `level` for regions) with counts, rates, 分值, 综合指标值 and
     grade, best first; objects with nothing to measure ("—") last."""
-    scheme = ScoringScheme.objects.get(object_type=object_type)
+    # Not yet seeded (`seed_evaluation`): counts and rates, no composite, no grade — never a crash.
+    scheme = (ScoringScheme.objects.filter(object_type=object_type).first()
+              or ScoringScheme(object_type=object_type, weights={}, stepped_tables={}))
     thresholds = grade_thresholds()
     tables = scheme.stepped_tables or {}
     rows = []

@@ -4,7 +4,10 @@ A `Bulletin` is plain data (the evaluation assembles it); this module only lays 
 rendered by WeasyPrint from an HTML template with the CJK font embedded (subset); the DOCX by
 python-docx with the East Asian font named, so Word on an office PC uses its own CJK font."""
 
+import functools
 import io
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -55,6 +58,40 @@ def bar_chart_svg(bars: list[tuple[str, float]], *, width: int = 640, bar_height
     return "".join(parts)
 
 
+@functools.cache
+def cjk_font_file() -> str | None:
+    """The file of the CJK font on this machine (fontconfig knows it), or None."""
+    if shutil.which("fc-match") is None:
+        return None
+    found = subprocess.run(["fc-match", "-f", "%{file}", f"{CJK_FONT}:lang=zh-cn"], capture_output=True,
+                           text=True, timeout=10, check=False).stdout.strip()
+    return found if found and "CJK" in found else None
+
+
+def bar_chart_png(bars: list[tuple[str, float]], *, width: int = 1280, bar_height: int = 36) -> bytes | None:
+    """The same chart as a PNG for Word (which draws no SVG reliably); None without a CJK font."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = cjk_font_file()
+    if not bars or font_file is None:
+        return None
+    font = ImageFont.truetype(font_file, 22)
+    label_width, gap, top = 300, 12, 8
+    largest = max(value for _label, value in bars) or 1
+    height = top * 2 + len(bars) * (bar_height + gap)
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    for index, (label, value) in enumerate(bars):
+        y = top + index * (bar_height + gap)
+        length = (width - label_width - 120) * value / largest
+        draw.text((label_width - 12, y + bar_height / 2), label, font=font, fill="#1b1f24", anchor="rm")
+        draw.rectangle([label_width, y, label_width + length, y + bar_height], fill="#1f5fa8")
+        draw.text((label_width + length + 8, y + bar_height / 2), f"{value:g}", font=font, fill="#1b1f24", anchor="lm")
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
+
+
 def _escape(text: str) -> str:
     return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -73,7 +110,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Cm, Pt
 
     document = Document()
     normal = document.styles["Normal"]
@@ -96,8 +133,12 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             cell.text = f"{label}\n{value}"
     if bulletin.chart_bars:
         document.add_heading(bulletin.chart_title, level=2)
-        for label, value in bulletin.chart_bars:
-            document.add_paragraph(f"{label}：{value:g}", style="List Bullet")
+        chart = bar_chart_png(bulletin.chart_bars)
+        if chart is not None:
+            document.add_picture(io.BytesIO(chart), width=Cm(16))
+        else:  # no CJK font to draw with: the figures as a list
+            for label, value in bulletin.chart_bars:
+                document.add_paragraph(f"{label}：{value:g}", style="List Bullet")
     for section in bulletin.tables:
         document.add_heading(section.title, level=1)
         if section.note:

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import leader, views
 
 app_name = "web"
 urlpatterns = [
@@ -16,9 +16,10 @@ urlpatterns = [
     path("cases/<str:number>/photos/<int:photo_id>/<slug:size>/", views.case_photo, name="case-photo"),
     path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
     path("org/", views.org_tree, name="org-tree"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("evaluation/", views.evaluation, name="evaluation"),
-    path("rankings/", views.rankings, name="rankings"),
-    path("public/rankings/", views.public_rankings, name="public-rankings"),
-    path("evaluation/cases/", views.evaluation_cases, name="evaluation-cases"),
+    path("dashboard/", leader.dashboard, name="dashboard"),
+    path("evaluation/", leader.evaluation, name="evaluation"),
+    path("rankings/", leader.rankings, name="rankings"),
+    path("public/rankings/", leader.public_rankings, name="public-rankings"),
+    path("evaluation/cases/", leader.evaluation_cases, name="evaluation-cases"),
+    path("bulletin/", leader.bulletin, name="bulletin"),
 ]

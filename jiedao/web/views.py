@@ -14,14 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
-from jiedao.accountability.models import FindingState
-from jiedao.accountability.selectors import register
 from jiedao.cases import services
 from jiedao.cases.access import (
     allowed_actions,
     may_report,
     may_see_reporter_contact,
-    may_view_dashboard,
     user_roles,
 )
 from jiedao.cases.errors import CaseError, InvalidInput
@@ -31,7 +28,6 @@ from jiedao.cases.selectors import (
     case_photo_file,
     case_timeline,
     cases_in_inbox,
-    dashboard_figures_cached,
     inbox_boxes,
     inbox_counts,
     pending_request,
@@ -39,7 +35,6 @@ from jiedao.cases.selectors import (
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
-from jiedao.evaluation.periods import PERIODS, Period, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import may_import_org, may_view_org_tree
 from jiedao.territory.models import FIELD_ROLES, Role
@@ -49,6 +44,7 @@ from jiedao.worktime.deadlines import DeadlineLight
 
 from . import selectors
 from .actions import ACTION_FORMS, expected_version
+from .downloads import download
 from .presenters import light_view, timeline_entries
 
 CASES_PER_PAGE = 30
@@ -124,9 +120,7 @@ def inbox_export(request: HttpRequest) -> HttpResponse:
     data = table_to_xlsx(title=f"{_('案件清单')} · {label}",
                          subtitle=_("导出时间 %(now)s") % {"now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")},
                          columns=columns, rows=rows)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="cases-{box}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx"'
-    return response
+    return download(data, f"cases-{box}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx")
 
 
 # ---------------------------------------------------------------- one case
@@ -312,177 +306,3 @@ def case_photo(request: HttpRequest, number: str, photo_id: int, size: str) -> H
     response = FileResponse(stored.open("rb"), content_type=stored.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-# ---------------------------------------------------------------- the leader's view
-
-def _period(request: HttpRequest, *, allowed=None) -> Period:
-    source = request.POST if request.method == "POST" else request.GET
-    code = source.get("period", "")
-    return period_named(code if allowed is None or code in allowed else "month", now=timezone.localtime(clock.now()))
-
-
-# Above this many grids the dashboard map shows the cases without the grid outlines.
-DASHBOARD_GRIDS_AT_MOST = 500
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    user = request.user
-    if not may_view_dashboard(user=user):
-        raise PermissionDenied
-    now = clock.now()
-    chosen = _period(request)
-    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now)
-    on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
-    return render(request, "web/dashboard.html", {
-        "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
-        "findings_to_decide": register(state=FindingState.PROPOSED).count(),
-        "start": chosen.first_day, "last_day": chosen.last_day,
-        "chart_data": {"trend": figures.trend, "categories": figures.categories,
-                       "labels": {"reported": _("上报"), "closed": _("结案")}},
-        "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
-                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
-                     "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
-    })
-
-
-# ---------------------------------------------------------------- evaluation (考核评价)
-
-EVALUATION_OBJECTS = {
-    "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
-    "department": ("department", ""),
-}
-EVALUATION_COUNTS = ["due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed",
-                     "closed_on_time", "reworked"]
-EVALUATION_RATES = ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate",
-                    "overdue_pending_rate"]
-
-
-def _evaluation_request(request: HttpRequest):
-    if not may_view_dashboard(user=request.user):
-        raise PermissionDenied
-    choice = request.GET.get("object") if request.GET.get("object") in EVALUATION_OBJECTS else "community"
-    return choice, _period(request)
-
-
-@login_required
-@require_GET
-def evaluation(request: HttpRequest) -> HttpResponse:
-    """Indicators of every unit of a level (or every department) for a period, best first; every
-    count opens to the cases behind it, every empty rate is "—"."""
-    from jiedao.evaluation.indicators import COUNT_LABELS, RATES
-    from jiedao.evaluation.selectors import evaluation_for
-
-    choice, chosen = _evaluation_request(request)
-    object_type, level = EVALUATION_OBJECTS[choice]
-    rows = evaluation_for(object_type=object_type, level=level, start=chosen.start, end=chosen.end)
-    if request.GET.get("format") == "xlsx":
-        columns = ([Column(_("名次"), "integer", 6), Column(_("单位"), width=20)]
-                   + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in EVALUATION_COUNTS]
-                   + [Column(str(RATES[r].label), "rate", 11) for r in EVALUATION_RATES]
-                   + [Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)])
-        table = ([index, row.name, *[getattr(row.counts, c) for c in EVALUATION_COUNTS],
-                  *[row.rates[r] for r in EVALUATION_RATES], row.composite, row.grade or "—"]
-                 for index, row in enumerate(rows, start=1))
-        data = table_to_xlsx(title=_("考核评价"), subtitle=f"{chosen.first_day:%Y-%m-%d} – {chosen.last_day:%Y-%m-%d}",
-                             columns=columns, rows=table)
-        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response["Content-Disposition"] = f'attachment; filename="evaluation-{choice}-{chosen.first_day:%Y%m%d}.xlsx"'
-        return response
-    return render(request, "web/evaluation.html", {
-        "rows": rows, "choice": choice, "period": chosen.code, "periods": PERIODS,
-        "objects": [("community", _("社区（村）")), ("grid", _("网格")), ("area", _("片区")),
-                    ("department", _("职能部门"))],
-        "count_columns": [(c, COUNT_LABELS[c]) for c in EVALUATION_COUNTS],
-        "rate_columns": [(r, RATES[r].label) for r in EVALUATION_RATES],
-        "start": chosen.first_day, "last_day": chosen.last_day,
-    })
-
-
-@login_required
-@require_GET
-def evaluation_cases(request: HttpRequest) -> HttpResponse:
-    """The cases behind one count: a number nobody can check is not evidence."""
-    from jiedao.evaluation.indicators import COUNT_LABELS
-    from jiedao.evaluation.selectors import cases_behind
-    from jiedao.territory.models import Organisation, Unit
-
-    choice, chosen = _evaluation_request(request)
-    start, end = chosen.start, chosen.end
-    indicator = request.GET.get("indicator", "")
-    key = request.GET.get("key", "")
-    if indicator not in COUNT_LABELS or not key.isdigit():
-        raise Http404
-    if choice == "department":
-        subject = Organisation.objects.filter(pk=key).first()
-        cases = cases_behind(indicator=indicator, start=start, end=end, department=subject) if subject else None
-    else:
-        subject = Unit.objects.filter(pk=key).first()
-        cases = cases_behind(indicator=indicator, start=start, end=end, unit=subject) if subject else None
-    if cases is None:
-        raise Http404
-    cases = cases.select_related("item", "grid", "department").order_by("-reported_at")[:500]
-    return render(request, "web/evaluation_cases.html", {
-        "subject": subject, "indicator_label": COUNT_LABELS[indicator], "cases": cases,
-        "start": chosen.first_day, "last_day": chosen.last_day,
-        "back": f"{reverse('web:evaluation')}?object={choice}&period={chosen.code}",
-    })
-
-
-# ---------------------------------------------------------------- rankings (红黑榜)
-
-RANKING_PERIODS = frozenset({"week", "month", "last_month", "quarter"})
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def rankings(request: HttpRequest) -> HttpResponse:
-    """The ranking of a rule for a period, with 红榜/黑榜 and movement; leaders publish it."""
-    from django.core.exceptions import ValidationError
-
-    from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import ranking
-    from jiedao.evaluation.services import may_publish_rankings, ranking_compute, ranking_publish
-
-    if not may_view_dashboard(user=request.user):
-        raise PermissionDenied
-    rules = list(RankingRule.objects.filter(is_active=True).order_by("pk"))
-    source = request.POST if request.method == "POST" else request.GET
-    rule = next((r for r in rules if str(r.pk) == source.get("rule")), rules[0] if rules else None)
-    chosen = _period(request, allowed=RANKING_PERIODS)
-    start, end, before = chosen.start, chosen.end, chosen.previous()
-    previous = (before.start, before.end)
-    if request.method == "POST":
-        if rule is None or not may_publish_rankings(user=request.user):
-            raise PermissionDenied
-        try:
-            ranking_publish(publication=ranking_compute(rule=rule, start=start, end=end, previous=previous),
-                            by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, _("排名已发布，公开页面可见"))
-        return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={chosen.code}")
-    rows = ranking(rule=rule, start=start, end=end, previous=previous) if rule else []
-    return render(request, "web/rankings.html", {
-        "rules": rules, "rule": rule, "rows": rows, "period": chosen.code,
-        "periods": [(code, label) for code, label in PERIODS if code in RANKING_PERIODS],
-        "start": chosen.first_day, "last_day": chosen.last_day,
-        "may_publish": may_publish_rankings(user=request.user),
-        "red": [item for item in rows if item.is_red], "black": [item for item in rows if item.is_black],
-    })
-
-
-@require_GET
-def public_rankings(request: HttpRequest) -> HttpResponse:
-    """The published 红黑榜, for everybody: no sign-in (only what the office chose to publish)."""
-    from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import latest_publications
-
-    boards = []
-    for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
-        publication = latest_publications(rule=rule).first()
-        if publication is not None:
-            boards.append((rule, publication))
-    return render(request, "web/public_rankings.html", {"boards": boards})

@@ -142,3 +142,9 @@ def test_red_list_by_threshold_and_count_together():
 
     assert {k for k, item in result.items() if item.is_red} == {1, 2}
     assert {k for k, item in result.items() if item.is_black} == {4}
+
+
+def test_a_composite_without_weights_is_empty_not_zero():
+    from jiedao.evaluation.indicators import composite_score
+
+    assert composite_score({"closure_rate": Decimal(100)}, {}) is None

@@ -69,3 +69,36 @@ def test_an_unknown_indicator_is_not_found(world, evaluated, client):
     client.force_login(world.people.leader)
 
     assert client.get("/evaluation/cases/", {"indicator": "bogus", "key": "1"}).status_code == 404
+
+
+def test_grid_workers_and_inspectors_are_measured_on_their_field_work(world, evaluated, client):
+    client.force_login(world.people.leader)
+
+    response = client.get("/evaluation/", {"object": "person", "period": "month"})
+
+    assert response.status_code == 200
+    rows = {row.name: row for row in response.context["rows"]}
+    assert rows["王网格"].counts.reported == 1 and rows["王网格"].counts.valid_reported == 1
+    assert rows["李监督"].counts.check_due == 1
+    assert [code for code, _label in response.context["rate_columns"]] == [
+        "valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate"]
+
+
+def test_a_persons_count_opens_to_their_cases(world, evaluated, client):
+    client.force_login(world.people.leader)
+
+    response = client.get("/evaluation/cases/", {"object": "person", "period": "month", "indicator": "reported",
+                                                 "key": world.people.grid_worker.pk})
+
+    assert [case.number for case in response.context["cases"]] == [evaluated.number]
+    assert response.context["subject"] == "王网格"
+
+
+def test_a_custom_period_carries_into_the_links_and_the_export(world, evaluated, client):
+    client.force_login(world.people.leader)
+
+    response = client.get("/evaluation/", {"object": "community", "period": "custom", "from": "2026-11-18",
+                                           "to": "2026-11-20"})
+
+    assert {row.name: row.counts.due_handling for row in response.context["rows"]}["桃源社区"] == 0
+    assert "period=custom&amp;from=2026-11-18&amp;to=2026-11-20&amp;format=xlsx" in response.content.decode()

@@ -1,0 +1,195 @@
+"""The periodic 通报, assembled from what the office already measures: the sub-district's figures
+against the previous period, the indicators of every community and department, the 红黑榜 of every
+active ranking rule (the published snapshot when there is one), the cases still overdue at the end
+of the period and the accountability register. `reports.bulletin` lays it out as PDF and DOCX."""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jiedao.accountability.models import FindingState
+from jiedao.accountability.selectors import register
+from jiedao.reports.bulletin import Bulletin, BulletinTable
+from jiedao.territory.models import Unit, UnitLevel
+
+from .indicators import RATES, BaseCounts
+from .models import ObjectType, RankingPublication, RankingRule
+from .periods import Period
+from .selectors import EvaluationRow, cases_behind, evaluation_for, ranked
+
+OVERDUE_LISTED = 30
+FINDINGS_LISTED = 40
+EMPTY = "—"
+
+
+def _percent(value: Decimal | None) -> str:
+    return EMPTY if value is None else f"{value * 100:.1f}%"
+
+
+def _number(value) -> str:
+    return EMPTY if value is None else str(value)
+
+
+def _change(now: Decimal | None, before: Decimal | None) -> str:
+    """"比上期 +3.2 个百分点" in words, or nothing when either side is empty."""
+    if now is None or before is None:
+        return ""
+    points = (now - before) * 100
+    if abs(points) < Decimal("0.05"):
+        return _("与上期持平")
+    return _("比上期%(sign)s%(points).1f 个百分点") % {"sign": "+" if points > 0 else "−", "points": abs(points)}
+
+
+def _whole(rows: list[EvaluationRow]) -> tuple[str, BaseCounts, dict]:
+    """The sub-district as one row (the top of the tree when there is no sub-district level)."""
+    if rows:
+        row = rows[0]
+        return row.name, row.counts, row.rates
+    return "", BaseCounts(), {key: None for key in RATES}
+
+
+def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "") -> BulletinTable:
+    return BulletinTable(
+        title=title, note=note,
+        columns=[_("名次"), _("单位"), _("应处置"), _("按期处置率"), _("应结案"), _("结案率"), _("按期结案率"),
+                 _("返工率"), _("超期待处置"), _("综合指标值"), _("等级")],
+        rows=[[str(index), row.name, str(row.counts.due_handling), _percent(row.rates["on_time_handling_rate"]),
+               str(row.counts.due_closure), _percent(row.rates["closure_rate"]),
+               _percent(row.rates["on_time_closure_rate"]), _percent(row.rates["rework_rate"]),
+               str(row.counts.overdue_pending), _number(row.composite), row.grade or EMPTY]
+              for index, row in enumerate(rows, start=1)],
+    )
+
+
+def _board_rows(rule: RankingRule, period: Period, rows_by_type: dict) -> tuple[list[dict], str]:
+    """The rule's rows for the period: the published (frozen) snapshot if there is one, else computed
+    now and said so."""
+    publication = RankingPublication.objects.filter(rule=rule, period_start=period.start, period_end=period.end,
+                                                    is_published=True).first()
+    if publication is not None:
+        published = timezone.localtime(publication.published_at)
+        return publication.rows, _("已于 %(at)s 公开发布。") % {"at": f"{published:%Y-%m-%d}"}
+    key = (rule.object_type, rule.level)
+    if key not in rows_by_type:
+        rows_by_type[key] = evaluation_for(object_type=rule.object_type, level=rule.level,
+                                           start=period.start, end=period.end)
+    return ([item.as_json() for item in ranked(rule=rule, rows=rows_by_type[key])],
+            _("本期排名尚未发布，以下为系统按现有数据计算的结果。"))
+
+
+def _board_tables(period: Period, rows_by_type: dict) -> list[BulletinTable]:
+    tables = []
+    columns = [_("名次"), _("单位"), _("综合指标值"), _("等级"), _("说明")]
+    for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
+        rows, note = _board_rows(rule, period, rows_by_type)
+
+        def listed(flag: str, rows=rows) -> list[list[str]]:
+            return [[_number(row["rank"]), row["name"], _number(row["composite"]), row["grade"] or EMPTY,
+                     _("一票否决") if row["vetoes"] else ""]
+                    for row in rows if row[flag]]
+
+        tables.append(BulletinTable(title=f"{rule.name} · {_('红榜')}", columns=columns, rows=listed("is_red"),
+                                    note=note))
+        tables.append(BulletinTable(title=f"{rule.name} · {_('黑榜')}", columns=columns, rows=listed("is_black")))
+    return tables
+
+
+def _overdue_table(top: Unit | None, period: Period, now: datetime) -> BulletinTable:
+    cases = (cases_behind(indicator="overdue_pending", start=period.start, end=period.end, unit=top)
+             if top is not None else [])
+    cases = list(cases.select_related("item", "grid", "department").order_by("deadline_at")[:OVERDUE_LISTED]
+                 if top is not None else [])
+    as_of = min(period.end, now)
+    return BulletinTable(
+        title=_("超期未处置案件"),
+        note=_("本期派遣的案件中，截至 %(at)s 仍未处置且已超过处置期限的（挂账案件除外），按期限先后列出前 %(n)d 件。")
+        % {"at": f"{timezone.localtime(as_of):%Y-%m-%d %H:%M}", "n": OVERDUE_LISTED},
+        columns=[_("案件编号"), _("问题分类"), _("单元网格"), _("职能部门"), _("处置期限"), _("超期天数")],
+        rows=[[case.number, case.item.name, case.grid.name, case.department.name if case.department else EMPTY,
+               f"{timezone.localtime(case.deadline_at):%Y-%m-%d %H:%M}",
+               str(max((as_of - case.deadline_at).days, 0))]
+              for case in cases],
+    )
+
+
+def _findings_table(period: Period) -> BulletinTable:
+    findings = [finding for finding in register(start=period.first_day, end=period.last_day)
+                if finding.state != FindingState.SUPERSEDED][:FINDINGS_LISTED]
+    return BulletinTable(
+        title=_("问责清单"),
+        note=_("统计期与本期重叠的问责事项（已被新证据取代的记录不列入），最多 %(n)d 项。") % {"n": FINDINGS_LISTED},
+        columns=[_("问题类型"), _("对象"), _("问题摘要"), _("建议措施"), _("状态"), _("决定")],
+        rows=[[finding.get_kind_display(), str(finding.subject), finding.summary,
+               finding.get_proposed_measure_display(), finding.get_state_display(),
+               finding.get_decision_display() or EMPTY]
+              for finding in findings],
+    )
+
+
+def bulletin_for(*, period: Period, now: datetime) -> Bulletin:
+    """The 通报 of a period, as plain data."""
+    top = (Unit.objects.filter(level=UnitLevel.SUBDISTRICT).order_by("path").first()
+           or Unit.objects.order_by("path").first())
+    level = top.level if top is not None else UnitLevel.SUBDISTRICT
+    name, counts, rates = _whole(evaluation_for(object_type=ObjectType.REGION, level=level,
+                                                start=period.start, end=period.end))
+    before = period.previous()
+    _name, counts_before, rates_before = _whole(evaluation_for(object_type=ObjectType.REGION, level=level,
+                                                               start=before.start, end=before.end))
+    rows_by_type: dict = {}
+    communities = evaluation_for(object_type=ObjectType.REGION, level=UnitLevel.COMMUNITY,
+                                 start=period.start, end=period.end)
+    rows_by_type[(ObjectType.REGION, UnitLevel.COMMUNITY)] = communities
+    departments = evaluation_for(object_type=ObjectType.DEPARTMENT, start=period.start, end=period.end)
+    rows_by_type[(ObjectType.DEPARTMENT, "")] = departments
+
+    period_label = f"{period.first_day:%Y-%m-%d} — {period.last_day:%Y-%m-%d}"
+    summary = [
+        _("%(period)s，%(name)s共受理群众举报和巡查发现的问题 %(reported)d 件（上期 %(before)d 件），立案 %(filed)d 件，"
+          "派遣处置 %(due)d 件，结案 %(closed)d 件。")
+        % {"period": period_label, "name": name or _("全街道"), "reported": counts.reported,
+           "before": counts_before.reported, "filed": counts.filed, "due": counts.due_handling,
+           "closed": counts.closed},
+        _("按期处置率 %(handling)s%(handling_change)s；按期结案率 %(closure)s%(closure_change)s；返工率 %(rework)s。"
+          "期末仍有 %(overdue)d 件超期未处置。")
+        % {"handling": _percent(rates["on_time_handling_rate"]),
+           "handling_change": _wrap(_change(rates["on_time_handling_rate"], rates_before["on_time_handling_rate"])),
+           "closure": _percent(rates["on_time_closure_rate"]),
+           "closure_change": _wrap(_change(rates["on_time_closure_rate"], rates_before["on_time_closure_rate"])),
+           "rework": _percent(rates["rework_rate"]), "overdue": counts.overdue_pending},
+    ]
+    scored = [row for row in communities if row.composite is not None]
+    if scored:
+        summary.append(_("社区综合评价最好的是%(best)s（%(best_score)s 分），最弱的是%(worst)s（%(worst_score)s 分）。")
+                       % {"best": scored[0].name, "best_score": scored[0].composite,
+                          "worst": scored[-1].name, "worst_score": scored[-1].composite})
+    else:
+        summary.append(_("本期没有可评价的社区数据。"))
+    proposed = register(start=period.first_day, end=period.last_day, state=FindingState.PROPOSED).count()
+    if proposed:
+        summary.append(_("问责清单中有 %(n)d 项待领导决定。") % {"n": proposed})
+
+    return Bulletin(
+        title=_("关于人居环境整治工作情况的通报"),
+        issuer=_("%(name)s人居环境整治工作领导小组办公室") % {"name": name} if name else _("人居环境整治工作领导小组办公室"),
+        period_label=period_label, issued_at=now, summary=summary,
+        figures=[(_("上报"), str(counts.reported)), (_("立案"), str(counts.filed)), (_("结案"), str(counts.closed)),
+                 (_("按期结案率"), _percent(rates["on_time_closure_rate"])),
+                 (_("超期未处置"), str(counts.overdue_pending))],
+        chart_title=_("各社区综合指标值"),
+        chart_bars=[(row.name, float(row.composite)) for row in scored],
+        tables=[
+            _indicator_table(_("各社区（村）考核指标"), communities,
+                             note=_("综合指标值按考核方案的权重计算；“—”表示本期没有可计算的基数。")),
+            _indicator_table(_("各职能部门考核指标"), departments),
+            *_board_tables(period, rows_by_type),
+            _overdue_table(top, period, now),
+            _findings_table(period),
+        ],
+    )
+
+
+def _wrap(text: str) -> str:
+    return f"（{text}）" if text else ""

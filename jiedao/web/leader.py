@@ -1,0 +1,253 @@
+"""The leader's pages: the dashboard, the evaluation with its drill-down, the 红黑榜 (and its public
+page) and the 通报 bulletin. Read-only over the selectors, except publishing a ranking."""
+
+from datetime import date
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jiedao import clock
+from jiedao.accountability.models import FindingState
+from jiedao.accountability.selectors import register
+from jiedao.cases.access import may_view_dashboard
+from jiedao.cases.selectors import dashboard_figures_cached
+from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
+from jiedao.reports.xlsx import Column, table_to_xlsx
+from jiedao.territory.selectors import grids_geojson
+
+from .downloads import download
+
+# ---------------------------------------------------------------- the leader's view
+
+def _period(request: HttpRequest, *, allowed=None) -> Period:
+    """The period asked for: a named one, or custom (`from`, `to` as dates) where allowed. A custom
+    period that cannot be read falls back to this month with a message saying why."""
+    source = request.POST if request.method == "POST" else request.GET
+    code = source.get("period", "")
+    now = timezone.localtime(clock.now())
+    if code == CUSTOM and (allowed is None or CUSTOM in allowed):
+        try:
+            first_day, last_day = (date.fromisoformat(source.get(name, "")) for name in ("from", "to"))
+            return period_between(first_day, last_day, tz=now.tzinfo)
+        except ValueError as error:
+            text = str(error) if isinstance(error, PeriodError) else _("日期格式应为 年-月-日，例如 2026-11-01")
+            messages.error(request, _("自定义周期无效：%(why)s") % {"why": text})
+            code = "month"
+    return period_named(code if allowed is None or code in allowed else "month", now=now)
+
+
+def _period_query(period: Period) -> str:
+    """The query string that names `period` again (links, exports)."""
+    if period.code == CUSTOM:
+        return f"period={CUSTOM}&from={period.first_day:%Y-%m-%d}&to={period.last_day:%Y-%m-%d}"
+    return f"period={period.code}"
+
+
+# Above this many grids the dashboard map shows the cases without the grid outlines.
+DASHBOARD_GRIDS_AT_MOST = 500
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not may_view_dashboard(user=user):
+        raise PermissionDenied
+    now = clock.now()
+    chosen = _period(request)
+    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now)
+    on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
+    return render(request, "web/dashboard.html", {
+        "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
+        "findings_to_decide": register(state=FindingState.PROPOSED).count(),
+        "start": chosen.first_day, "last_day": chosen.last_day,
+        "chart_data": {"trend": figures.trend, "categories": figures.categories,
+                       "labels": {"reported": _("上报"), "closed": _("结案")}},
+        "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
+                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
+                     "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
+    })
+
+
+# ---------------------------------------------------------------- evaluation (考核评价)
+
+EVALUATION_OBJECTS = {
+    "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
+    "department": ("department", ""), "person": ("field_worker", ""),
+}
+# What each kind of object is measured on (standards.md §3.3): regions and departments on the loop,
+# grid workers and inspectors on their own field work.
+EVALUATION_COLUMNS = {
+    "loop": (["due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time",
+              "reworked"],
+             ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate"]),
+    "field_worker": (["reported", "valid_reported", "filed", "public_reported", "verify_due", "verify_on_time",
+                      "check_due", "check_on_time"],
+                     ["valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate"]),
+}
+
+
+def _evaluation_request(request: HttpRequest):
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    choice = request.GET.get("object") if request.GET.get("object") in EVALUATION_OBJECTS else "community"
+    return choice, _period(request)
+
+
+def _evaluation_columns(choice: str) -> tuple[list[str], list[str]]:
+    return EVALUATION_COLUMNS["field_worker" if choice == "person" else "loop"]
+
+
+@login_required
+@require_GET
+def evaluation(request: HttpRequest) -> HttpResponse:
+    """Indicators of every unit of a level, every department or every grid worker and inspector for a
+    period, best first; every count opens to the cases behind it, every empty rate is "—"."""
+    from jiedao.evaluation.indicators import COUNT_LABELS, RATES
+    from jiedao.evaluation.selectors import evaluation_for
+
+    choice, chosen = _evaluation_request(request)
+    object_type, level = EVALUATION_OBJECTS[choice]
+    counts, rates = _evaluation_columns(choice)
+    rows = evaluation_for(object_type=object_type, level=level, start=chosen.start, end=chosen.end)
+    if request.GET.get("format") == "xlsx":
+        columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice == "person" else _("单位"), width=20)]
+                   + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in counts]
+                   + [Column(str(RATES[r].label), "rate", 11) for r in rates]
+                   + [Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)])
+        table = ([index, row.name, *[getattr(row.counts, c) for c in counts],
+                  *[row.rates[r] for r in rates], row.composite, row.grade or "—"]
+                 for index, row in enumerate(rows, start=1))
+        data = table_to_xlsx(title=_("考核评价"), subtitle=f"{chosen.first_day:%Y-%m-%d} – {chosen.last_day:%Y-%m-%d}",
+                             columns=columns, rows=table)
+        return download(data, f"evaluation-{choice}-{chosen.first_day:%Y%m%d}.xlsx")
+    return render(request, "web/evaluation.html", {
+        "rows": rows, "choice": choice, "period": chosen.code, "periods": PERIODS,
+        "period_query": _period_query(chosen),
+        "objects": [("community", _("社区（村）")), ("grid", _("网格")), ("area", _("片区")),
+                    ("department", _("职能部门")), ("person", _("网格员/监督员"))],
+        "count_columns": [(c, COUNT_LABELS[c]) for c in counts],
+        "rate_columns": [(r, RATES[r].label) for r in rates],
+        "start": chosen.first_day, "last_day": chosen.last_day,
+    })
+
+
+@login_required
+@require_GET
+def evaluation_cases(request: HttpRequest) -> HttpResponse:
+    """The cases behind one count: a number nobody can check is not evidence."""
+    from django.contrib.auth import get_user_model
+
+    from jiedao.evaluation.indicators import COUNT_LABELS
+    from jiedao.evaluation.selectors import cases_behind
+    from jiedao.territory.models import Organisation, Unit
+
+    choice, chosen = _evaluation_request(request)
+    start, end = chosen.start, chosen.end
+    indicator = request.GET.get("indicator", "")
+    key = request.GET.get("key", "")
+    if indicator not in COUNT_LABELS or not key.isdigit():
+        raise Http404
+    model, scope = {"department": (Organisation, "department"),
+                    "person": (get_user_model(), "person")}.get(choice, (Unit, "unit"))
+    subject = model.objects.filter(pk=key).first()
+    if subject is None:
+        raise Http404
+    cases = cases_behind(indicator=indicator, start=start, end=end, **{scope: subject})
+    cases = cases.select_related("item", "grid", "department").order_by("-reported_at")[:500]
+    return render(request, "web/evaluation_cases.html", {
+        "subject": getattr(subject, "display_name", subject), "indicator_label": COUNT_LABELS[indicator],
+        "cases": cases, "start": chosen.first_day, "last_day": chosen.last_day,
+        "back": f"{reverse('web:evaluation')}?object={choice}&{_period_query(chosen)}",
+    })
+
+
+# ---------------------------------------------------------------- rankings (红黑榜)
+
+RANKING_PERIODS = frozenset({"week", "month", "last_month", "quarter"})
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def rankings(request: HttpRequest) -> HttpResponse:
+    """The ranking of a rule for a period, with 红榜/黑榜 and movement; leaders publish it."""
+    from django.core.exceptions import ValidationError
+
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.selectors import ranking
+    from jiedao.evaluation.services import may_publish_rankings, ranking_compute, ranking_publish
+
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    rules = list(RankingRule.objects.filter(is_active=True).order_by("pk"))
+    source = request.POST if request.method == "POST" else request.GET
+    rule = next((r for r in rules if str(r.pk) == source.get("rule")), rules[0] if rules else None)
+    chosen = _period(request, allowed=RANKING_PERIODS)
+    start, end, before = chosen.start, chosen.end, chosen.previous()
+    previous = (before.start, before.end)
+    if request.method == "POST":
+        if rule is None or not may_publish_rankings(user=request.user):
+            raise PermissionDenied
+        try:
+            ranking_publish(publication=ranking_compute(rule=rule, start=start, end=end, previous=previous),
+                            by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("排名已发布，公开页面可见"))
+        return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={chosen.code}")
+    rows = ranking(rule=rule, start=start, end=end, previous=previous) if rule else []
+    return render(request, "web/rankings.html", {
+        "rules": rules, "rule": rule, "rows": rows, "period": chosen.code,
+        "periods": [(code, label) for code, label in PERIODS if code in RANKING_PERIODS],
+        "start": chosen.first_day, "last_day": chosen.last_day,
+        "may_publish": may_publish_rankings(user=request.user),
+        "red": [item for item in rows if item.is_red], "black": [item for item in rows if item.is_black],
+    })
+
+
+@require_GET
+def public_rankings(request: HttpRequest) -> HttpResponse:
+    """The published 红黑榜, for everybody: no sign-in (only what the office chose to publish)."""
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.selectors import latest_publications
+
+    boards = []
+    for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
+        publication = latest_publications(rule=rule).first()
+        if publication is not None:
+            boards.append((rule, publication))
+    return render(request, "web/public_rankings.html", {"boards": boards})
+
+
+# ---------------------------------------------------------------- the bulletin (通报)
+
+BULLETIN_FORMATS = ("pdf", "docx")
+
+
+@login_required
+@require_GET
+def bulletin(request: HttpRequest) -> HttpResponse:
+    """The 通报 of a period: read on the page, downloaded as PDF or DOCX to pass around."""
+    from jiedao.evaluation.bulletin import bulletin_for
+    from jiedao.reports.bulletin import bar_chart_svg, bulletin_docx, bulletin_pdf
+
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    chosen = _period(request)
+    issue = bulletin_for(period=chosen, now=clock.now())
+    wanted = request.GET.get("format", "")
+    if wanted in BULLETIN_FORMATS:
+        render_file = bulletin_pdf if wanted == "pdf" else bulletin_docx
+        return download(render_file(issue), f"bulletin-{chosen.first_day:%Y%m%d}-{chosen.last_day:%Y%m%d}.{wanted}")
+    return render(request, "web/bulletin.html", {
+        "bulletin": issue, "chart": bar_chart_svg(issue.chart_bars), "period": chosen.code, "periods": PERIODS,
+        "period_query": _period_query(chosen), "start": chosen.first_day, "last_day": chosen.last_day,
+    })
