@@ -270,8 +270,12 @@ def bench_reads(people: dict, count: int) -> list[dict]:
 # ---------------------------------------------------------------- supervision: the ladder and the leader's view
 
 def bench_escalation_sweep() -> list[dict]:
-    """The worker's minute job over every open case: the first sweep records the steps the cases have
-    already reached; the second finds nothing new and writes nothing (what each later minute costs)."""
+    """The worker's minute job over every open case. The world is a backlog (no step ever recorded):
+    the first sweep examines every case in handling and records one batch (JIEDAO_ESCALATION_BATCH
+    steps, the most overdue first); the next sweeps catch up; then a sweep finds nothing new and
+    writes nothing (what each later minute costs)."""
+    from django.conf import settings
+
     from jiedao import clock
     from jiedao.cases.models import Case, CaseState
     from jiedao.supervision.models import CaseEscalation
@@ -279,27 +283,31 @@ def bench_escalation_sweep() -> list[dict]:
 
     escalation_steps_seed()
     handling = Case.objects.filter(state=CaseState.HANDLING).count()
-    began = time.perf_counter()
-    first = escalations_sweep(now=clock.now())
-    first_seconds = time.perf_counter() - began
+    sweeps, seconds = [], []
+    while True:
+        began = time.perf_counter()
+        result = escalations_sweep(now=clock.now())
+        seconds.append(time.perf_counter() - began)
+        sweeps.append(result)
+        if result.escalations_created == 0 or len(sweeps) > 200:
+            break
     recorded = CaseEscalation.objects.count()
-    began = time.perf_counter()
-    second = escalations_sweep(now=clock.now())
-    second_seconds = time.perf_counter() - began
     raw = raw_connection()
     began = time.perf_counter()
     raw.execute("SELECT id, deadline_at, time_budget_minutes, deadline_unit FROM cases_case "
                 "WHERE state = 'handling' AND deadline_at IS NOT NULL").fetchall()
     floor = time.perf_counter() - began
     raw.close()
-    note = (f"{handling:,} cases in handling; first sweep recorded {recorded:,} steps "
-            f"({getattr(first, 'escalations_created', '?')} new), the second "
-            f"{getattr(second, 'escalations_created', '?')}")
+    catch_up = seconds[:-1] or [0.0]
+    note = (f"{handling:,} cases in handling, none escalated before; {len(catch_up)} sweeps of at most "
+            f"{settings.JIEDAO_ESCALATION_BATCH:,} steps recorded {recorded:,} steps in {sum(catch_up):.1f} s; "
+            f"the first deferred {sweeps[0].deferred:,}")
+    steady = seconds[-1]
     return [
-        figure("escalation sweep, first (records every step reached)", first_seconds, "s", aim="< 10 s",
-               passed=first_seconds < 10, floor=floor, floor_name="SELECT of the candidate columns", note=note),
-        figure("escalation sweep, next minute (nothing new)", second_seconds, "s", aim="< 10 s",
-               passed=second_seconds < 10 and getattr(second, "escalations_created", 0) == 0, floor=floor,
+        figure("escalation sweep over a backlog, slowest sweep", max(catch_up), "s", aim="< 10 s",
+               passed=max(catch_up) < 10, floor=floor, floor_name="SELECT of the candidate columns", note=note),
+        figure("escalation sweep, next minute (nothing new)", steady, "s", aim="< 10 s",
+               passed=steady < 10 and sweeps[-1].escalations_created == 0, floor=floor,
                floor_name="SELECT of the candidate columns"),
     ]
 

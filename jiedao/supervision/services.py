@@ -82,6 +82,7 @@ class SweepResult:
     notifications_created: int
     deliveries_created: int
     seconds: float
+    deferred: int = 0  # steps reached but left for the next sweep (a backlog beyond the batch)
 
 
 def budget_used(*, now: datetime, deadline: datetime, budget_minutes: int, unit: str,
@@ -93,12 +94,16 @@ def budget_used(*, now: datetime, deadline: datetime, budget_minutes: int, unit:
     return Fraction(budget - left // _MICROSECOND, budget)
 
 
-def escalations_sweep(*, now: datetime) -> SweepResult:
+def escalations_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
     """Record every step of the ladder that a case in handling has newly reached, with its event,
     notifications and deliveries. Suspended (挂账) cases are paused and skipped.
 
     Two queries read (the candidate cases, their steps already reached); everything in between is
-    Python; only cases whose step changed are written. Safe to run twice or concurrently."""
+    Python; only cases whose step changed are written. Safe to run twice or concurrently.
+
+    At most `batch` steps (settings.JIEDAO_ESCALATION_BATCH) are recorded per sweep, whole cases at
+    a time and the most overdue first; the rest are counted as deferred and recorded by the next
+    sweeps, so a backlog never makes one run (or its transaction) long."""
     started = time.monotonic()
     steps = [(step, Fraction(str(step.threshold)))
              for step in EscalationStep.objects.filter(is_active=True).order_by("order", "threshold")]
@@ -126,9 +131,26 @@ def escalations_sweep(*, now: datetime) -> SweepResult:
                 new.append((case_id, step, used))
     if not new:
         return SweepResult(examined, 0, 0, 0, time.monotonic() - started)
+    new, deferred = _first_batch(new, batch=settings.JIEDAO_ESCALATION_BATCH if batch is None else batch)
     with translation.override(settings.LANGUAGE_CODE):
         created = _escalations_record(new=new, now=now)
-    return SweepResult(examined, *created, seconds=time.monotonic() - started)
+    return SweepResult(examined, *created, seconds=time.monotonic() - started, deferred=deferred)
+
+
+def _first_batch(new: list[tuple[int, EscalationStep, Fraction]], *, batch: int):
+    """The steps of the most overdue cases, whole cases only, up to `batch` steps (at least one
+    case); and how many steps are left over."""
+    if len(new) <= batch:
+        return new, 0
+    by_case: dict[int, list] = defaultdict(list)
+    for row in new:
+        by_case[row[0]].append(row)
+    taken: list = []
+    for rows in sorted(by_case.values(), key=lambda rows: (-rows[0][2], rows[0][0])):
+        if taken and len(taken) + len(rows) > batch:
+            break
+        taken += rows
+    return taken, len(new) - len(taken)
 
 
 def _ratio_decimal(used: Fraction) -> Decimal:

@@ -180,3 +180,25 @@ def test_steps_reached_at_once_make_one_message_to_everyone_they_name(world, lad
     assert notification.title == f"【通报】案件 {case.number} 处置时限已用去 1875%"
     assert notification.body == "暴露垃圾，桃源路 12 号；处置单位：环卫所；处置期限：2026-11-17 14:30。"
     assert notification.read_at is None
+
+
+def test_a_backlog_beyond_the_batch_is_caught_up_by_the_next_sweeps_most_overdue_first(world, ladder, clock):
+    older = walk_to(world, report(world), "handling")  # dispatched 09:00: deadline 14:30
+    clock.shift(timedelta(hours=3))
+    newer = walk_to(world, report(world), "handling")  # dispatched 12:00: deadline Wed 09:30
+    thursday = TUESDAY_0900 + timedelta(days=2)  # older is far more overdue than newer
+
+    first = escalations_sweep(now=thursday, batch=3)
+
+    # 3.75 and 3.0 times their 4 working hours: all four steps each; a case is never split, so the
+    # first sweep records the older case's four (more than the batch: at least one case) and defers four
+    assert (first.escalations_created, first.deferred) == (4, 4)
+    assert len(reached(older)) == 4 and reached(newer) == []
+    second = escalations_sweep(now=thursday, batch=3)
+    assert (second.escalations_created, second.deferred) == (4, 0)
+    assert len(reached(newer)) == 4
+    third = escalations_sweep(now=thursday, batch=3)
+    assert (third.escalations_created, third.deferred) == (0, 0)
+    # nothing lost, nothing twice: every step reached is recorded once, with one event each
+    assert CaseEvent.objects.filter(action="escalate").count() == CaseEscalation.objects.count()
+    assert first.escalations_created + second.escalations_created == CaseEscalation.objects.count()
