@@ -4,7 +4,7 @@ from datetime import date
 
 from django.db.models import QuerySet
 
-from .models import Finding, FindingEvidence
+from .models import EvidenceRole, Finding, FindingEvidence, FindingState
 
 
 def register(*, start: date | None = None, end: date | None = None, state: str | None = None) -> QuerySet[Finding]:
@@ -26,3 +26,14 @@ def finding_evidence(*, finding: Finding) -> QuerySet[FindingEvidence]:
     return (FindingEvidence.objects.filter(finding=finding)
             .select_related("case", "case__item", "case__department", "case__grid")
             .order_by("case__reported_at", "case_id", "role"))
+
+
+def repeat_points(*, start: date, end: date, at_most: int = 300) -> list[dict]:
+    """热点: where a problem came back after it was closed, as the register's repeat-point rule found
+    it (current findings overlapping the period): the point of each repeated case."""
+    rows = (FindingEvidence.objects.filter(role=EvidenceRole.REPEAT, finding__period_end__gte=start,
+                                           finding__period_start__lte=end)
+            .exclude(finding__state=FindingState.SUPERSEDED)
+            .values_list("case__number", "case__longitude", "case__latitude", "case__item__name")
+            .distinct().order_by("-case__reported_at")[:at_most])
+    return [{"number": number, "lon": lon, "lat": lat, "item": item} for number, lon, lat, item in rows]

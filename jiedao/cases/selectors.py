@@ -1,5 +1,6 @@
 """Reads: which cases a person sees, their inbox, the derived deadline light, dispatch suggestions."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -249,27 +250,33 @@ MAP_POINTS = 1500
 DASHBOARD_CACHE_SECONDS = 60
 
 
-def dashboard_figures_cached(*, user, start: datetime, end: datetime, now: datetime) -> DashboardFigures:
+def dashboard_figures_cached(*, user, start: datetime, end: datetime, now: datetime,
+                             unit: Unit | None = None) -> DashboardFigures:
     import hashlib
 
     from django.core.cache import cache
 
     scope = sorted((duty.role, duty.unit_id or 0, duty.organisation_id or 0) for duty in user_duties(user))
-    signature = repr((user.pk, user.is_superuser, scope, start.isoformat(), end.isoformat()))
+    signature = repr((user.pk, user.is_superuser, scope, start.isoformat(), end.isoformat(),
+                      unit.path if unit is not None else ""))
     key = "dashboard-figures:" + hashlib.sha256(signature.encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:
-        figures = dashboard_figures(user=user, start=start, end=end, now=now)
+        figures = dashboard_figures(user=user, start=start, end=end, now=now, unit=unit)
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
 
 
-def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime) -> DashboardFigures:
-    """Where the campaign stands for the cases this person may see: open and overdue now, reported
-    and closed in [start, end), a day-by-day trend, the category mix and the cases on the map."""
+def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime,
+                      unit: Unit | None = None) -> DashboardFigures:
+    """Where the campaign stands for the cases this person may see (under `unit`, when given): open
+    and overdue now, reported and closed in [start, end), a day-by-day trend, the category mix and
+    the cases on the map."""
     from django.db.models.functions import TruncDate
 
     visible = cases_visible_to(user=user).order_by()
+    if unit is not None:
+        visible = visible.filter(within_territory(unit.path))
     in_period = visible.filter(reported_at__gte=start, reported_at__lt=end)
     closed = visible.filter(state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end)
     reported_by_day = dict(in_period.annotate(day=TruncDate("reported_at")).values_list("day")
@@ -292,6 +299,40 @@ def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime) ->
         categories=list(in_period.values_list("item__name").annotate(n=Count("id")).order_by("-n")[:10]),
         open_points=points,
     )
+
+
+@dataclass(frozen=True)
+class UnitFigures:
+    unit: Unit
+    open_count: int
+    overdue_count: int
+    reported_count: int
+    closed_count: int
+
+
+def unit_breakdown(*, user, parent: Unit, start: datetime, end: datetime, now: datetime) -> list[UnitFigures]:
+    """The same figures for each unit right below `parent` (drill-down), from three grouped reads."""
+    children = list(Unit.objects.filter(parent=parent, is_active=True).order_by("code"))
+    if not children:
+        return []
+    by_code = {child.code: child for child in children}
+    visible = cases_visible_to(user=user).order_by().filter(within_territory(parent.path))
+
+    def grouped(cases) -> dict[str, int]:
+        counts: dict[str, int] = defaultdict(int)
+        for path, count in cases.values_list("territory_path").annotate(n=Count("id")):
+            code = path[len(parent.path):].split("/", 1)[0]
+            if code in by_code:
+                counts[code] += count
+        return counts
+
+    open_ = grouped(visible.filter(state__in=OPEN_STATES))
+    overdue = grouped(visible.filter(state=CaseState.HANDLING, deadline_at__lt=now))
+    reported = grouped(visible.filter(reported_at__gte=start, reported_at__lt=end))
+    closed = grouped(visible.filter(state=CaseState.CLOSED, closed_at__gte=start, closed_at__lt=end))
+    return [UnitFigures(unit=child, open_count=open_[child.code], overdue_count=overdue[child.code],
+                        reported_count=reported[child.code], closed_count=closed[child.code])
+            for child in children]
 
 
 def case_photo_file(*, user, number: str, photo_id: int, size: str):

@@ -17,10 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiedao import clock
 from jiedao.accountability.models import FindingState
 from jiedao.accountability.selectors import register
-from jiedao.cases.access import may_view_dashboard
-from jiedao.cases.selectors import dashboard_figures_cached
+from jiedao.cases.access import DASHBOARD_ROLES, may_view_dashboard
+from jiedao.cases.selectors import dashboard_figures_cached, unit_breakdown
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
+from jiedao.territory.access import user_duties
+from jiedao.territory.locator import grid_locator
+from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
 
 from .downloads import download
@@ -55,26 +58,82 @@ def _period_query(period: Period) -> str:
 DASHBOARD_GRIDS_AT_MOST = 500
 
 
+def _dashboard_scope(user) -> list[Unit]:
+    """The units a person leads (their dashboard's tops); everything for a superuser."""
+    if user.is_superuser:
+        top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        return [top] if top is not None else []
+    units = [duty.unit for duty in user_duties(user) if duty.role in DASHBOARD_ROLES and duty.unit is not None]
+    return sorted({unit.pk: unit for unit in units}.values(), key=lambda unit: unit.path)
+
+
+def _dashboard_unit(request: HttpRequest, tops: list[Unit]) -> tuple[Unit | None, list[Unit]]:
+    """The unit drilled into (`?unit=`) and the way down to it from the person's top; a unit outside
+    what they lead is not found."""
+    key = request.GET.get("unit", "")
+    if not key:
+        return (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
+    unit = Unit.objects.filter(pk=key).first() if key.isdigit() else None
+    top = next((top for top in tops if unit is not None and unit.path.startswith(top.path)), None)
+    if top is None:
+        raise Http404
+    codes = unit.path[len(top.path):].strip("/").split("/") if unit != top else []
+    below = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return unit, [top, *(below[code] for code in codes if code in below)]
+
+
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """Where the campaign stands: figures, trend, categories, the map with the overdue cases and the
+    repeat points, the units below (drill-down), the latest 红黑榜 and the register's open items."""
+    from jiedao.accountability.selectors import repeat_points
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.selectors import latest_publications
+
     user = request.user
     if not may_view_dashboard(user=user):
         raise PermissionDenied
     now = clock.now()
     chosen = _period(request)
-    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now)
+    unit, trail = _dashboard_unit(request, _dashboard_scope(user))
+    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now,
+                                       unit=unit if len(trail) > 1 else None)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
+    boards = []
+    for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
+        publication = latest_publications(rule=rule).first()
+        rows = publication.rows if publication is not None else []
+        boards.append({"rule": rule, "publication": publication,
+                       "red": [row for row in rows if row["is_red"]][:DASHBOARD_BOARD_ROWS],
+                       "black": [row for row in rows if row["is_black"]][:DASHBOARD_BOARD_ROWS]})
+    hotspots = [point for point in repeat_points(start=chosen.first_day, end=chosen.last_day)
+                if unit is None or len(trail) == 1 or _point_in(point, unit)]
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
+        "period_query": _period_query(chosen), "unit": unit, "trail": trail,
+        "breakdown": unit_breakdown(user=user, parent=unit, start=chosen.start, end=chosen.end, now=now)
+        if unit is not None else [],
         "findings_to_decide": register(state=FindingState.PROPOSED).count(),
+        "findings": register(state=FindingState.PROPOSED)[:DASHBOARD_FINDINGS],
+        "boards": boards, "hotspot_count": len(hotspots),
         "start": chosen.first_day, "last_day": chosen.last_day,
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
                        "labels": {"reported": _("上报"), "closed": _("结案")}},
-        "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points, "tileUrl": settings.JIEDAO_TILE_URL,
-                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
+        "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points,
+                     "hotspots": hotspots, "hotspotLabel": _("重复发生点位"),
+                     "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
+
+
+DASHBOARD_BOARD_ROWS = 3
+DASHBOARD_FINDINGS = 5
+
+
+def _point_in(point: dict, unit: Unit) -> bool:
+    located = grid_locator().locate(point["lon"], point["lat"])
+    return located is not None and located.territory_path.startswith(unit.path)
 
 
 # ---------------------------------------------------------------- evaluation (考核评价)

@@ -88,3 +88,88 @@ def test_the_figures_are_kept_for_a_minute(world, clock, django_assert_num_queri
 
     assert again == first
     assert dashboard_figures_cached(user=world.people.secretary, start=start, end=end, now=end) is not first
+
+
+@pytest.fixture
+def spread(world, clock):
+    """One case handling in 桃源 (overdue a day later), one in 柳岸, one closed in 桃源."""
+    p = world.people
+    walk_to(world, report(world), "handling")
+    walk_to(world, report(world, column=2, by=p.other_grid_worker), "handling")
+    walk_to(world, report(world, column=1), "closed")
+    clock.shift(timedelta(days=1))
+
+
+def test_the_leader_sees_the_units_below_and_drills_into_one(world, spread, client):
+    client.force_login(world.people.leader)
+
+    top = client.get("/dashboard/")
+    assert [step.name for step in top.context["trail"]] == ["青溪街道"]
+    assert [(row.unit.name, row.open_count) for row in top.context["breakdown"]] == [("东片", 2)]
+
+    area = client.get("/dashboard/", {"unit": world.area.pk})
+    rows = {row.unit.name: row for row in area.context["breakdown"]}
+    assert (rows["桃源社区"].open_count, rows["桃源社区"].overdue_count, rows["桃源社区"].closed_count) == (1, 1, 1)
+    assert (rows["柳岸社区"].open_count, rows["柳岸社区"].reported_count) == (1, 1)
+
+    community = client.get("/dashboard/", {"unit": world.liuan.pk})
+    assert [step.name for step in community.context["trail"]] == ["青溪街道", "东片", "柳岸社区"]
+    figures = community.context["figures"]
+    assert (figures.open_count, figures.reported_count, figures.closed_count) == (1, 1, 0)
+    assert [row.unit.name for row in community.context["breakdown"]] == ["柳岸社区第3网格", "柳岸社区第4网格"]
+
+
+def test_a_secretary_cannot_drill_into_another_community(world, spread, client):
+    client.force_login(world.people.secretary)  # 桃源
+
+    assert client.get("/dashboard/", {"unit": world.liuan.pk}).status_code == 404
+    assert client.get("/dashboard/", {"unit": world.subdistrict.pk}).status_code == 404
+    assert client.get("/dashboard/", {"unit": "nonsense"}).status_code == 404
+    own = client.get("/dashboard/", {"unit": world.grids[0].pk})
+    assert own.status_code == 200 and own.context["figures"].open_count == 1
+
+
+def test_the_published_board_and_the_registers_open_items_are_on_it(world, spread, client):
+    from jiedao.accountability.services import accountability_rules_seed, findings_refresh
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.periods import period_named
+    from jiedao.evaluation.services import evaluation_seed_defaults, ranking_compute, ranking_publish
+
+    evaluation_seed_defaults()
+    client.force_login(world.people.leader)
+    assert "尚未发布排名" in client.get("/dashboard/").content.decode()
+
+    from jiedao import clock as jiedao_clock
+    month = period_named("month", now=jiedao_clock.now())
+    ranking_publish(publication=ranking_compute(rule=RankingRule.objects.get(), start=month.start, end=month.end),
+                    by=world.people.leader)
+    reworked = walk_to(world, report(world), "fixed")
+    services.case_check(case=reworked, by=world.people.inspector, passed=False, opinion="仍有垃圾")  # 返工
+    accountability_rules_seed()
+    findings_refresh(start=month.first_day, end=month.last_day)
+
+    response = client.get("/dashboard/")
+
+    board = response.context["boards"][0]
+    assert [row["name"] for row in board["red"]] == ["桃源社区", "柳岸社区"]  # top 2 of 2, best first
+    assert [f.summary for f in response.context["findings"]] == ["环卫所：1 件案件核查不通过，返工 1 次"]
+    assert "环卫所：1 件案件核查不通过" in response.content.decode()
+
+
+def test_repeat_points_of_the_register_are_the_hot_spots(world, clock, client):
+    from jiedao.accountability.services import accountability_rules_seed, findings_refresh
+    from jiedao.evaluation.periods import period_named
+
+    walk_to(world, report(world), "closed")
+    clock.shift(timedelta(days=2))
+    again = report(world)  # the same category at the same spot, two days after the fix
+    accountability_rules_seed()
+    from jiedao import clock as jiedao_clock
+    month = period_named("month", now=jiedao_clock.now())
+    findings_refresh(start=month.first_day, end=month.last_day)
+    client.force_login(world.people.leader)
+
+    response = client.get("/dashboard/")
+
+    assert [point["number"] for point in response.context["map_data"]["hotspots"]] == [again.number]
+    assert response.context["hotspot_count"] == 1
