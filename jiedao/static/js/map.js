@@ -119,7 +119,7 @@
     // Repeat points (the register's 重复发生点位): an orange square over the spot.
     (data.hotspots || []).forEach(function (point) {
       var marker = L.marker([point.lat, point.lon], {
-        icon: L.divIcon({ className: "hotspot-marker", iconSize: [12, 12] }), keyboard: false
+        icon: L.divIcon({ className: "hotspot-marker", iconSize: [8, 8] }), keyboard: false
       }).addTo(map);
       marker.bindTooltip(data.hotspotLabel + " · " + point.item + " · " + point.number, { direction: "top" });
       marker.on("click", function () { window.location.href = data.caseUrl.replace("NUMBER", point.number); });

@@ -71,6 +71,8 @@ class Command(BaseCommand):
                                (today.replace(day=1), today)):
                 refreshed = findings_refresh(start=start, end=end)
                 say(f"accountability {start}–{end}: {refreshed.created} findings")
+            published = _publish_last_months_rankings(people)
+            say(f"红黑榜: last month's ranking published for {published} rule(s)")
 
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
@@ -78,3 +80,25 @@ class Command(BaseCommand):
             for state in CaseState:
                 self.stdout.write(f"  {state.value:<13} {state.label!s:<8} {by_state.get(state.value, 0):>6}")
         say(self.style.SUCCESS("demo ready"))
+
+
+def _publish_last_months_rankings(people) -> int:
+    """Last month's 红黑榜, published by the sub-district's leader, as an office would at the start of
+    a month: the dashboard and the public page open with a board."""
+    from jiedao.evaluation.models import RankingRule
+    from jiedao.evaluation.periods import period_named
+    from jiedao.evaluation.services import ranking_compute, ranking_publish
+    from jiedao.territory.models import Duty, Role
+
+    leader = Duty.objects.filter(role=Role.LEADER).select_related("user").order_by("pk").first()
+    if leader is None:
+        return 0
+    last_month = period_named("last_month", now=timezone.localtime(clock.now()))
+    before = last_month.previous()
+    published = 0
+    for rule in RankingRule.objects.filter(is_active=True):
+        publication = ranking_compute(rule=rule, start=last_month.start, end=last_month.end,
+                                      previous=(before.start, before.end))
+        ranking_publish(publication=publication, by=leader.user)
+        published += 1
+    return published
