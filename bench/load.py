@@ -37,6 +37,7 @@ class Server:
         self.log = common.VAR_DIR / "gunicorn.log"
 
     def __enter__(self) -> "Server":
+        self.log.parent.mkdir(parents=True, exist_ok=True)
         command = [
             str(common.ROOT / ".venv" / "bin" / "gunicorn"), "jiedao.wsgi",
             "--bind", f"{HOST}:{PORT}", "--workers", str(self.workers),
