@@ -50,3 +50,28 @@ def test_others_may_neither_read_nor_decide(world, finding, client, persona):
     client.post(f"/accountability/{finding.pk}/decide/", {"measure": "interview", "reason": "x"})
     finding.refresh_from_db()
     assert finding.state == FindingState.PROPOSED
+
+
+def test_the_register_exports_to_excel_with_its_evidence_count_and_decision(world, finding, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(world.people.leader)
+    client.post(f"/accountability/{finding.pk}/decide/", {"measure": "interview", "reason": "返工两次"})
+
+    response = client.get("/accountability/", {"format": "xlsx"})
+
+    assert response["Content-Disposition"].startswith('attachment; filename="accountability-')
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[4]]
+    row = dict(zip(header, [cell.value for cell in sheet[5]], strict=True))
+    assert (row["对象"], row["证据案件数"], row["决定"], row["决定理由"], row["决定人"]) == (
+        "环卫所", 1, "约谈", "返工两次", "书记")
+    assert sheet.max_row == 5  # the title rows, the header, one finding
+
+
+def test_others_may_not_export_the_register(world, finding, client):
+    client.force_login(world.people.handler)
+
+    assert client.get("/accountability/", {"format": "xlsx"}).status_code == 403
