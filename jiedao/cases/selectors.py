@@ -240,6 +240,7 @@ class DashboardFigures:
     trend: list[tuple[str, int, int]]  # (day, reported, closed)
     categories: list[tuple[str, int]]  # (category, reported in the period), largest first
     open_points: list[dict]  # handling cases for the map, overdue first
+    units_below: list["UnitFigures"]  # the same figures for each unit right below the one asked for
 
 
 MAP_POINTS = 1500
@@ -251,27 +252,27 @@ DASHBOARD_CACHE_SECONDS = 60
 
 
 def dashboard_figures_cached(*, user, start: datetime, end: datetime, now: datetime,
-                             unit: Unit | None = None) -> DashboardFigures:
+                             unit: Unit | None = None, breakdown_of: Unit | None = None) -> DashboardFigures:
     import hashlib
 
     from django.core.cache import cache
 
     scope = sorted((duty.role, duty.unit_id or 0, duty.organisation_id or 0) for duty in user_duties(user))
     signature = repr((user.pk, user.is_superuser, scope, start.isoformat(), end.isoformat(),
-                      unit.path if unit is not None else ""))
+                      unit.path if unit is not None else "", breakdown_of.path if breakdown_of is not None else ""))
     key = "dashboard-figures:" + hashlib.sha256(signature.encode()).hexdigest()
     figures = cache.get(key)
     if figures is None:
-        figures = dashboard_figures(user=user, start=start, end=end, now=now, unit=unit)
+        figures = dashboard_figures(user=user, start=start, end=end, now=now, unit=unit, breakdown_of=breakdown_of)
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
     return figures
 
 
 def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime,
-                      unit: Unit | None = None) -> DashboardFigures:
+                      unit: Unit | None = None, breakdown_of: Unit | None = None) -> DashboardFigures:
     """Where the campaign stands for the cases this person may see (under `unit`, when given): open
-    and overdue now, reported and closed in [start, end), a day-by-day trend, the category mix and
-    the cases on the map."""
+    and overdue now, reported and closed in [start, end), a day-by-day trend, the category mix, the
+    cases on the map and, with `breakdown_of`, the figures of each unit right below it."""
     from django.db.models.functions import TruncDate
 
     visible = cases_visible_to(user=user).order_by()
@@ -298,6 +299,8 @@ def dashboard_figures(*, user, start: datetime, end: datetime, now: datetime,
         trend=[(day.isoformat(), reported_by_day.get(day, 0), closed_by_day.get(day, 0)) for day in days],
         categories=list(in_period.values_list("item__name").annotate(n=Count("id")).order_by("-n")[:10]),
         open_points=points,
+        units_below=unit_breakdown(user=user, parent=breakdown_of, start=start, end=end, now=now)
+        if breakdown_of is not None else [],
     )
 
 

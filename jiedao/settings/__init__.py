@@ -143,7 +143,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Map: tile URL template; empty means no base layer (closed networks): the grid polygons still draw.
 # At most this many steps (case × step) are recorded by one sweep; a backlog (the first run, a
 # worker that was down) is caught up over the next minutes, the most overdue cases first.
-JIEDAO_ESCALATION_BATCH = envint("JIEDAO_ESCALATION_BATCH", 20_000)
+JIEDAO_ESCALATION_BATCH = envint("JIEDAO_ESCALATION_BATCH", 10_000)
 JIEDAO_TILE_URL = envstr("JIEDAO_TILE_URL", "")
 JIEDAO_TILE_ATTRIBUTION = envstr("JIEDAO_TILE_ATTRIBUTION", "")
 

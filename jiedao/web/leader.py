@@ -18,7 +18,7 @@ from jiedao import clock
 from jiedao.accountability.models import FindingState
 from jiedao.accountability.selectors import register
 from jiedao.cases.access import DASHBOARD_ROLES, may_view_dashboard
-from jiedao.cases.selectors import dashboard_figures_cached, unit_breakdown
+from jiedao.cases.selectors import dashboard_figures_cached
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import user_duties
@@ -98,7 +98,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     chosen = _period(request)
     unit, trail = _dashboard_unit(request, _dashboard_scope(user))
     figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now,
-                                       unit=unit if len(trail) > 1 else None)
+                                       unit=unit if len(trail) > 1 else None, breakdown_of=unit)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
@@ -112,8 +112,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
         "period_query": _period_query(chosen), "unit": unit, "trail": trail,
-        "breakdown": unit_breakdown(user=user, parent=unit, start=chosen.start, end=chosen.end, now=now)
-        if unit is not None else [],
+        "breakdown": figures.units_below,
         "findings_to_decide": register(state=FindingState.PROPOSED).count(),
         "findings": register(state=FindingState.PROPOSED)[:DASHBOARD_FINDINGS],
         "boards": boards, "hotspot_count": len(hotspots),
