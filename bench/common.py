@@ -103,6 +103,9 @@ def sqlite_clone(source: Path, target: Path) -> None:
     dst.close()
 
 
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/7")
+
+
 def child_env(url: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update({
@@ -114,6 +117,10 @@ def child_env(url: str) -> dict[str, str]:
         # Uploads are not part of the bench; keep any file the app writes out of var/media.
         "MEDIA_ROOT": str(VAR_DIR / "media"),
     })
+    if url.startswith("postgres"):
+        # Production runs with Redis (cache, sessions, the worker's queue): so does the bench on
+        # PostgreSQL, in a database of its own that the suite empties first.
+        env["REDIS_URL"] = BENCH_REDIS_URL
     return env
 
 

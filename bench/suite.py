@@ -365,34 +365,31 @@ def leader_session() -> str:
 
 
 def bench_dashboard(session: str, count: int) -> list[dict]:
-    """Through HTTP (the figures are kept a minute per person and period), and the cold computation
-    of the figures in-process, which is what the first request of each minute pays."""
-    from datetime import timedelta
-
-    from django.contrib.auth import get_user_model
+    """Through HTTP, as in production: the worker recomputes each recent leader's default view every
+    minute (`dashboard_warm`, timed here in-process: what the worker pays) and the page reads it from
+    the cache; another period is computed by its first request and kept (its p99 is that request)."""
+    from django.core.cache import cache
 
     from jiedao import clock
-    from jiedao.cases.selectors import dashboard_figures
+    from jiedao.web.leader import dashboard_warm
 
-    leader = get_user_model().objects.get(username="bench_leader")
-    now = clock.now()
+    cache.clear()
     began = time.perf_counter()
-    dashboard_figures(user=leader, start=now - timedelta(days=30), end=now, now=now)
-    cold = time.perf_counter() - began
-    results = [figure("dashboard figures, cold (30 days, leader of the whole sub-district)", cold * 1000, "ms",
-                      note="computed once a minute per person and period; the page then reads them")]
+    warmed = dashboard_warm(now=clock.now())
+    warm = time.perf_counter() - began
+    results = [figure("dashboard figures, computed by the worker (this month, whole sub-district)", warm * 1000,
+                      "ms", note=f"{warmed} leader(s) signed in this week; every minute, off the request path")]
     headers = {"Cookie": f"sessionid={session}", "Accept-Language": "zh-hans"}
     for period in ("month", "days60"):
         path = f"/dashboard/?period={period}"
         client = load.Client(headers)
-        for _ in range(3):
-            client.request("GET", path)
         latencies, statuses, _last = load.timed_gets(client, path, count)
         client.close()
         stats = load.summary(latencies)
         status_note = ", ".join(f"{s}×{n}" for s, n in sorted(statuses.items()))
+        kind = "warmed by the worker" if period == "month" else "first request computes it"
         results.append(figure(f"dashboard /dashboard/?period={period} (leader) p50", stats["p50_ms"], "ms",
-                              note=f"{len(latencies)} requests; HTTP {status_note}"))
+                              note=f"{len(latencies)} requests ({kind}); HTTP {status_note}"))
         results.append(figure(f"dashboard /dashboard/?period={period} (leader) p99", stats["p99_ms"], "ms",
                               aim="p99 < 300 ms", passed=stats["p99_ms"] < 300 and set(statuses) == {200}))
     return results

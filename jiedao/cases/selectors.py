@@ -246,13 +246,17 @@ class DashboardFigures:
 MAP_POINTS = 1500
 
 
-# The figures aggregate every case in a leader's scope (a million rows cost about 1.5 s on the bench
-# machine); they are kept for a minute, so "open" and "overdue" may lag by at most that.
-DASHBOARD_CACHE_SECONDS = 60
+# The figures aggregate every case in a leader's scope (a million rows cost 1.5–2.5 s on the bench
+# machine). The worker recomputes each leader's default view every minute (web.tasks) and the
+# figures are kept a little longer than that, so a page reads them from the cache; "open" and
+# "overdue" may lag by about a minute.
+DASHBOARD_CACHE_SECONDS = 150
 
 
 def dashboard_figures_cached(*, user, start: datetime, end: datetime, now: datetime,
-                             unit: Unit | None = None, breakdown_of: Unit | None = None) -> DashboardFigures:
+                             unit: Unit | None = None, breakdown_of: Unit | None = None,
+                             refresh: bool = False) -> DashboardFigures:
+    """The figures from the cache (computed and kept when missing, or always with `refresh`)."""
     import hashlib
 
     from django.core.cache import cache
@@ -261,7 +265,7 @@ def dashboard_figures_cached(*, user, start: datetime, end: datetime, now: datet
     signature = repr((user.pk, user.is_superuser, scope, start.isoformat(), end.isoformat(),
                       unit.path if unit is not None else "", breakdown_of.path if breakdown_of is not None else ""))
     key = "dashboard-figures:" + hashlib.sha256(signature.encode()).hexdigest()
-    figures = cache.get(key)
+    figures = None if refresh else cache.get(key)
     if figures is None:
         figures = dashboard_figures(user=user, start=start, end=end, now=now, unit=unit, breakdown_of=breakdown_of)
         cache.set(key, figures, DASHBOARD_CACHE_SECONDS)
@@ -353,3 +357,63 @@ def case_photo_file(*, user, number: str, photo_id: int, size: str):
     # Stored photos are re-encoded as JPEG (PNG kept only for images with transparency), thumbnails as JPEG.
     stored.content_type = "image/png" if stored.name.endswith(".png") else "image/jpeg"
     return stored
+
+
+def satisfaction_counts(cases_qs) -> tuple[int, int, int]:
+    """回访满意度 of these cases: (rated, satisfied, sum of scores). Satisfied means a score of at
+    least CasePolicy.satisfied_min_score; a rate is satisfied / rated (undefined when none rated)."""
+    from django.db.models import Sum
+
+    from .models import CaseRating
+
+    minimum = CasePolicy.current().satisfied_min_score
+    figures = CaseRating.objects.filter(case__in=cases_qs.order_by().values("pk")).aggregate(
+        rated=Count("id"), satisfied=Count("id", filter=Q(score__gte=minimum)), total=Sum("score"))
+    return figures["rated"], figures["satisfied"], figures["total"] or 0
+
+
+EARTH_RADIUS_M = 6_371_000
+
+
+def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
+    """Great-circle distance in metres (haversine), enough for tens of metres apart."""
+    import math
+
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_M * math.asin(min(1.0, math.sqrt(a)))
+
+
+@dataclass(frozen=True)
+class NearbyCase:
+    case: Case
+    distance_m: float
+
+
+def open_cases_near(*, longitude: float, latitude: float, item_id: int | None, now: datetime,
+                    radius_m: int | None = None, hours: int | None = None, exclude_pk: int | None = None,
+                    limit: int = 5) -> list[NearbyCase]:
+    """Possible duplicates: open cases of the category within `radius_m` reported in the last `hours`
+    (defaults: CasePolicy.duplicate_radius_m / duplicate_hours), nearest first."""
+    import math
+    from datetime import timedelta
+
+    policy = CasePolicy.current()
+    radius_m = policy.duplicate_radius_m if radius_m is None else radius_m
+    hours = policy.duplicate_hours if hours is None else hours
+    dlat = radius_m / 111_320
+    dlon = radius_m / (111_320 * max(0.01, math.cos(math.radians(latitude))))
+    candidates = (Case.objects.filter(state__in=OPEN_STATES, reported_at__gte=now - timedelta(hours=hours),
+                                      latitude__range=(latitude - dlat, latitude + dlat),
+                                      longitude__range=(longitude - dlon, longitude + dlon))
+                  .select_related("item").order_by("-reported_at"))
+    if item_id is not None:
+        candidates = candidates.filter(item_id=item_id)
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    nearby = [NearbyCase(case=case, distance_m=distance_m(longitude, latitude, case.longitude, case.latitude))
+              for case in candidates[:200]]
+    nearby = [entry for entry in nearby if entry.distance_m <= radius_m]
+    nearby.sort(key=lambda entry: (entry.distance_m, -entry.case.reported_at.timestamp()))
+    return nearby[:limit]

@@ -97,8 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     now = clock.now()
     chosen = _period(request)
     unit, trail = _dashboard_unit(request, _dashboard_scope(user))
-    figures = dashboard_figures_cached(user=user, start=chosen.start, end=chosen.end, now=now,
-                                       unit=unit if len(trail) > 1 else None, breakdown_of=unit)
+    figures = _dashboard_figures(user=user, period=chosen, now=now, unit=unit, trail=trail)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
@@ -124,6 +123,30 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
+
+
+def _dashboard_figures(*, user, period: Period, now, unit: Unit | None, trail: list[Unit], refresh: bool = False):
+    return dashboard_figures_cached(user=user, start=period.start, end=period.end, now=now,
+                                    unit=unit if len(trail) > 1 else None, breakdown_of=unit, refresh=refresh)
+
+
+def dashboard_warm(*, now, within_days: int = 7) -> int:
+    """The worker's minute job: recompute the default view (this month, from the top of their
+    scope) of everyone who may open the dashboard and signed in within `within_days`, so that their
+    page reads it from the cache. Returns how many views were computed."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    people = (get_user_model().objects.filter(is_active=True, last_login__gte=now - timedelta(days=within_days))
+              .filter(Q(is_superuser=True) | Q(duties__role__in=DASHBOARD_ROLES)).distinct().order_by("pk"))
+    month = period_named("month", now=timezone.localtime(now))
+    for person in people:
+        tops = _dashboard_scope(person)
+        unit, trail = (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
+        _dashboard_figures(user=person, period=month, now=now, unit=unit, trail=trail, refresh=True)
+    return len(people)
 
 
 DASHBOARD_BOARD_ROWS = 3

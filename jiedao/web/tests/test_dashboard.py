@@ -173,3 +173,23 @@ def test_repeat_points_of_the_register_are_the_hot_spots(world, clock, client):
 
     assert [point["number"] for point in response.context["map_data"]["hotspots"]] == [again.number]
     assert response.context["hotspot_count"] == 1
+
+
+def test_the_worker_keeps_the_default_view_of_recent_leaders_warm(world, spread, client):
+    from django.contrib.auth import get_user_model
+
+    from jiedao import clock as jiedao_clock
+    from jiedao.web.leader import dashboard_warm
+    from jiedao.web.tasks import dashboard_warm_task
+
+    client.force_login(world.people.leader)  # signed in now
+    get_user_model().objects.filter(pk=world.people.secretary.pk).update(
+        last_login=jiedao_clock.now() - timedelta(days=8))  # away for more than a week
+
+    assert dashboard_warm(now=jiedao_clock.now()) == 1
+    assert client.get("/dashboard/").context["figures"].open_count == 2
+    report(world)  # a new case: the page reads the warmed figures until the worker's next minute
+    assert client.get("/dashboard/").context["figures"].open_count == 2
+    dashboard_warm_task()  # huey runs it at once in tests
+    assert client.get("/dashboard/").context["figures"].open_count == 3
+    assert [row.open_count for row in client.get("/dashboard/").context["breakdown"]] == [3]
