@@ -14,7 +14,6 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from jiedao import clock
@@ -89,9 +88,17 @@ def budget_used(*, now: datetime, deadline: datetime, budget_minutes: int, unit:
                 calendar: WorkingCalendar) -> Fraction:
     """The share of the time limit used at `now`, exactly, in the limit's own kind of time (working
     or clock); above 1 once overdue (egova's 超时倍数, standards.md §4.3)."""
+    return Fraction(*_used_microseconds(now=now, deadline=deadline, budget_minutes=budget_minutes, unit=unit,
+                                        calendar=calendar))
+
+
+def _used_microseconds(*, now: datetime, deadline: datetime, budget_minutes: int, unit: str,
+                       calendar: WorkingCalendar) -> tuple[int, int]:
+    """(time used, time limit) in microseconds: `budget_used` as two integers, which the sweep
+    compares with each step's threshold by cross-multiplying (exact, and no Fraction per case)."""
     left = calendar.working_duration_between(now, deadline) if is_working_time_unit(unit) else deadline - now
     budget = budget_minutes * 60_000_000
-    return Fraction(budget - left // _MICROSECOND, budget)
+    return budget - left // _MICROSECOND, budget
 
 
 def escalations_sweep(*, now: datetime, batch: int | None = None) -> SweepResult:
@@ -120,15 +127,17 @@ def escalations_sweep(*, now: datetime, batch: int | None = None) -> SweepResult
         reached[case_id].add(step_id)
 
     examined, new = 0, []
+    ladder = [(step, threshold.numerator, threshold.denominator) for step, threshold in steps]
     for case_id, deadline, budget, unit in candidates.iterator(chunk_size=5000):
         examined += 1
-        used = budget_used(now=now, deadline=deadline, budget_minutes=budget, unit=unit, calendar=calendar)
-        if used < lowest:
+        used, limit = _used_microseconds(now=now, deadline=deadline, budget_minutes=budget, unit=unit,
+                                         calendar=calendar)
+        if used * lowest.denominator < lowest.numerator * limit:  # used / limit < lowest
             continue
         done = reached.get(case_id, ())
-        for step, threshold in steps:
-            if used >= threshold and step.pk not in done:
-                new.append((case_id, step, used))
+        for step, numerator, denominator in ladder:
+            if used * denominator >= numerator * limit and step.pk not in done:
+                new.append((case_id, step, Fraction(used, limit)))
     if not new:
         return SweepResult(examined, 0, 0, 0, time.monotonic() - started)
     new, deferred = _first_batch(new, batch=settings.JIEDAO_ESCALATION_BATCH if batch is None else batch)
@@ -146,7 +155,7 @@ def _first_batch(new: list[tuple[int, EscalationStep, Fraction]], *, batch: int)
     for row in new:
         by_case[row[0]].append(row)
     taken: list = []
-    for rows in sorted(by_case.values(), key=lambda rows: (-rows[0][2], rows[0][0])):
+    for rows in sorted(by_case.values(), key=lambda rows: (-float(rows[0][2]), rows[0][0])):
         if taken and len(taken) + len(rows) > batch:
             break
         taken += rows
@@ -175,6 +184,7 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
     people = _people_for(cases.values())
     configs = _channel_configs()
 
+    wording = _Wording()
     events, notifications, pending_deliveries = [], [], []
     by_case: dict[int, list] = defaultdict(list)
     for escalation in won:
@@ -184,7 +194,7 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
         escalations.sort(key=lambda row: (steps[row.step_id].order, steps[row.step_id].threshold))
         for escalation in escalations:  # the timeline keeps every step reached
             step = steps[escalation.step_id]
-            title, _body = _escalation_message(case=case, step=step, ratio=escalation.ratio)
+            title = wording.title(case=case, step=step, ratio=escalation.ratio)
             events.append(CaseEvent(
                 case_id=case["pk"], action="escalate", from_state=case["state"], to_state=case["state"],
                 actor=None, actor_role="system", at=now, opinion=title,
@@ -195,7 +205,8 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
         step = steps[escalation.step_id]
         targets = list(dict.fromkeys(t for row in escalations for t in steps[row.step_id].targets))
         channels = {c for row in escalations for c in steps[row.step_id].channels}
-        title, body = _escalation_message(case=case, step=step, ratio=escalation.ratio)
+        title = wording.title(case=case, step=step, ratio=escalation.ratio)
+        body = wording.body(case=case)
         department_config = configs.organisations.get(case["department_id"])
         territorial_config = configs.nearest_unit(case["territory_path"])
         if Channel.IN_APP in channels or Channel.EMAIL in channels:
@@ -233,15 +244,25 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
     return len(won), len(notifications), len(deliveries)
 
 
-def _escalation_message(*, case: dict, step: EscalationStep, ratio: Decimal) -> tuple[str, str]:
-    percent = int(ratio * 100)
-    title = _("【%(step)s】案件 %(number)s 处置时限已用去 %(percent)s%%") % {
-        "step": step.get_code_display(), "number": case["number"], "percent": percent}
-    deadline = date_format(timezone.localtime(case["deadline_at"]), "Y-m-d H:i") if case["deadline_at"] else "—"
-    body = _("%(item)s，%(address)s；处置单位：%(department)s；处置期限：%(deadline)s。") % {
-        "item": case["item__name"], "address": case["address"] or "—",
-        "department": case["department__name"] or "—", "deadline": deadline}
-    return title, body
+class _Wording:
+    """The texts of a sweep's events and messages, translated once per sweep (a backlog makes
+    thousands)."""
+
+    def __init__(self) -> None:
+        self.title_text = _("【%(step)s】案件 %(number)s 处置时限已用去 %(percent)s%%")
+        self.body_text = _("%(item)s，%(address)s；处置单位：%(department)s；处置期限：%(deadline)s。")
+        self.step_labels: dict[str, str] = {}
+
+    def title(self, *, case: dict, step: EscalationStep, ratio: Decimal) -> str:
+        label = self.step_labels.get(step.code)
+        if label is None:
+            label = self.step_labels[step.code] = str(step.get_code_display())
+        return self.title_text % {"step": label, "number": case["number"], "percent": int(ratio * 100)}
+
+    def body(self, *, case: dict) -> str:
+        deadline = f"{timezone.localtime(case['deadline_at']):%Y-%m-%d %H:%M}" if case["deadline_at"] else "—"
+        return self.body_text % {"item": case["item__name"], "address": case["address"] or "—",
+                                 "department": case["department__name"] or "—", "deadline": deadline}
 
 
 @dataclass
