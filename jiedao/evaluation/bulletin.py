@@ -17,7 +17,7 @@ from jiedao.territory.models import Unit, UnitLevel
 from .indicators import RATES, BaseCounts
 from .models import ObjectType, RankingPublication, RankingRule
 from .periods import Period
-from .selectors import EvaluationRow, cases_behind, evaluation_for, ranked
+from .selectors import EvaluationRow, cases_behind, evaluation_for, ranked, shared_counts
 
 OVERDUE_LISTED = 30
 FINDINGS_LISTED = 40
@@ -130,6 +130,11 @@ def _findings_table(period: Period) -> BulletinTable:
 
 def bulletin_for(*, period: Period, now: datetime) -> Bulletin:
     """The 通报 of a period, as plain data."""
+    with shared_counts():  # the sub-district, its communities and the boards: one read per period
+        return _bulletin(period=period, now=now)
+
+
+def _bulletin(*, period: Period, now: datetime) -> Bulletin:
     top = (Unit.objects.filter(level=UnitLevel.SUBDISTRICT).order_by("path").first()
            or Unit.objects.order_by("path").first())
     level = top.level if top is not None else UnitLevel.SUBDISTRICT

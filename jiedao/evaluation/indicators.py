@@ -86,10 +86,11 @@ class BaseCounts:
     check_on_time: int = 0
 
     def __add__(self, other: "BaseCounts") -> "BaseCounts":
-        return BaseCounts(**{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)})
+        mine, theirs = self.__dict__, other.__dict__
+        return BaseCounts(**{name: mine[name] + theirs[name] for name in COUNT_NAMES})
 
     def as_dict(self) -> dict[str, int]:
-        return {f.name: getattr(self, f.name) for f in fields(self)}
+        return {name: self.__dict__[name] for name in COUNT_NAMES}
 
 
 COUNT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(BaseCounts))

@@ -10,6 +10,8 @@ list behind a number is exactly the cases counted. The meaning of each count is 
 
 from collections import defaultdict
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -124,7 +126,31 @@ def _aggregate(rows: Iterable[dict], key: str) -> dict:
 
 # ---------------------------------------------------------------- counts by unit
 
+_shared: ContextVar[dict | None] = ContextVar("evaluation_shared_counts", default=None)
+
+
+@contextmanager
+def shared_counts():
+    """Within this block, evaluations of the same period share one read of the per-grid counts:
+    every level of the tree (a bulletin, a nightly computation) costs what one level costs."""
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
 def _counts_by_grid(*, start: datetime, end: datetime) -> dict[int, BaseCounts]:
+    shared = _shared.get()
+    if shared is not None and (start, end) in shared:
+        return shared[(start, end)]
+    counts = _read_counts_by_grid(start=start, end=end)
+    if shared is not None:
+        shared[(start, end)] = counts
+    return counts
+
+
+def _read_counts_by_grid(*, start: datetime, end: datetime) -> dict[int, BaseCounts]:
     """Two aggregate queries: the cases grouped by grid, the dispatch events grouped by grid."""
     conditions = _case_conditions(start=start, end=end, as_of=_as_of(end))
     case_rows = _aggregate(

@@ -156,3 +156,26 @@ def test_a_period_with_no_data(world, week):
 
     assert [(row.name, row.counts, row.composite, row.grade) for row in rows] == [
         ("青溪街道", BaseCounts(), None, None)]
+
+
+def test_every_level_in_one_block_reads_the_grid_counts_once_and_gives_the_same_rows(week):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiedao.evaluation.models import ObjectType
+    from jiedao.evaluation.selectors import evaluation_for, shared_counts
+    from jiedao.territory.models import UnitLevel
+
+    levels = [UnitLevel.GRID, UnitLevel.COMMUNITY, UnitLevel.AREA, UnitLevel.SUBDISTRICT]
+
+    def every_level():
+        return {level: [row.as_json() for row in evaluation_for(object_type=ObjectType.REGION, level=level,
+                                                                 start=START, end=END)] for level in levels}
+
+    apart = every_level()
+    with CaptureQueriesContext(connection) as queries, shared_counts():
+        together = every_level()
+
+    assert together == apart
+    grouped = [query for query in queries if 'FROM "cases_case"' in query["sql"] and "GROUP BY" in query["sql"]]
+    assert len(grouped) == 1  # the cases by grid, once for the four levels
