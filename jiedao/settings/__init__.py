@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "jiedao.evaluation",
     "jiedao.accountability",
     "jiedao.api",
+    "jiedao.field",
     "jiedao.web",
     "jiedao.demo",
 ]

@@ -97,6 +97,9 @@ def _publish_last_months_rankings(people) -> int:
     before = last_month.previous()
     published = 0
     for rule in RankingRule.objects.filter(is_active=True):
+        if rule.publications.filter(period_start=last_month.start, period_end=last_month.end,
+                                    is_published=True).exists():
+            continue  # a replay (--reset) keeps what was published: it is frozen
         publication = ranking_compute(rule=rule, start=last_month.start, end=last_month.end,
                                       previous=(before.start, before.end))
         ranking_publish(publication=publication, by=leader.user)
