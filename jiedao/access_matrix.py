@@ -13,7 +13,9 @@ PERSONAS = {"grid_worker": Role.GRID_WORKER, "inspector": Role.INSPECTOR, "other
             "secretary": Role.FIRST_RESPONSIBLE, "other_secretary": Role.FIRST_RESPONSIBLE}
 TERRITORY = {"grid_worker", "inspector", "intake_clerk", "shift_lead", "dispatcher", "leader", "area_leader",
              "secretary"}
-UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled"}
+UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled", "duplicate"}
+# "duplicate": a new report of a problem already reported as this number (the case to merge into).
+ORIGINAL_NUMBER = "2026-000001"
 
 
 def seeing(state: str) -> set[str]:
@@ -24,6 +26,9 @@ def seeing(state: str) -> set[str]:
 def bring(world, state: str) -> Case:
     p = world.people
     if state == "reported":
+        return report(world)
+    if state == "duplicate":
+        assert report(world, photos=[]).number == ORIGINAL_NUMBER
         return report(world)
     if state == "verifying":
         return services.case_send_to_verify(case=report(world), by=p.intake_clerk, inspector=p.inspector)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),
+    path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),
 ]
 # Photos are never served from MEDIA_ROOT directly: every one goes through a view that checks

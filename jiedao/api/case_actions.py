@@ -55,6 +55,10 @@ class ReasonIn(ActionIn):
     reason: str = ""
 
 
+class MergeIn(ReasonIn):
+    into: str | None = Field(None, description="Number of the open case this one repeats (e.g. 2026-000123)")
+
+
 class DispatchIn(OpinionIn):
     department_code: str | None = Field(None, description="Default: the case rule's department")
     territorial_owner_code: str | None = Field(None, description="Default: the grid's community")
@@ -121,6 +125,13 @@ def _dispatch(case: Case, by, data: DispatchIn, photos) -> None:
                            opinion=data.opinion, expected_version=data.expected_version)
 
 
+def _merge(case: Case, by, data: MergeIn, photos) -> None:
+    into = Case.objects.filter(number=data.into.strip()).first() if data.into else None
+    if data.into and into is None:
+        raise InvalidInput(_("未找到可并入的案件“%(number)s”") % {"number": data.into}, field="into")
+    services.case_merge(case=case, into=into, by=by, reason=data.reason, expected_version=data.expected_version)
+
+
 def _request(kind: str):
     def run(case: Case, by, data, photos) -> None:
         services.case_request(case=case, by=by, kind=kind, reason=data.reason,
@@ -156,6 +167,7 @@ ENDPOINTS: dict[str, ActionEndpoint] = {
         opinion=d.opinion, expected_version=d.expected_version)),
     "void": ActionEndpoint(ReasonIn, lambda c, by, d, p: services.case_void(
         case=c, by=by, reason=d.reason, expected_version=d.expected_version)),
+    "merge": ActionEndpoint(MergeIn, _merge),
     "dispatch": ActionEndpoint(DispatchIn, _dispatch),
     "request_return": ActionEndpoint(ReasonIn, _request("return")),
     "request_extension": ActionEndpoint(ExtensionRequestIn, _request("extension")),

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from jiedao.readonly_admin import ReadOnlyAdmin
 
-from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRequest
+from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRating, CaseRequest
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -43,6 +43,12 @@ class CasePolicyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return not CasePolicy.objects.exists()
+
+
+@admin.register(CaseRating)
+class CaseRatingAdmin(ReadOnlyAdmin):
+    list_display = ("case", "score", "source", "at", "recorded_by")
+    list_filter = ("source", "score")
 
 
 admin.site.register(CaseRequest)

@@ -112,6 +112,9 @@ class Case(models.Model):
     # unlike the readable number, and never reused.
     tracking_code = models.CharField(_("查询码"), max_length=12, null=True, blank=True, unique=True,
                                      editable=False)
+    # A duplicate merged into another case (作废 as 重复): where the residents following it look now.
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged_duplicates", verbose_name=_("并入案件"))
     version = models.PositiveIntegerField(_("版本"), default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -159,6 +162,9 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(_("时间"))
     opinion = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # An update from outside (the portal, an Open311 client) carries the sender's idempotency key:
+    # a replay finds this row instead of writing a second one.
+    client_key = models.CharField(_("客户端幂等键"), max_length=64, null=True, blank=True, unique=True)
 
     class Meta:
         verbose_name = _("办理记录")
@@ -177,6 +183,7 @@ class PhotoStage(models.TextChoices):
     BEFORE = "before", _("处置前")
     AFTER = "after", _("处置后")
     CHECK = "check", _("核查")
+    PUBLIC = "public", _("群众补充")
 
 
 class CasePhoto(models.Model):
@@ -191,6 +198,8 @@ class CasePhoto(models.Model):
     exif_latitude = models.FloatField(null=True, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True)
     uploaded_at = models.DateTimeField()
+    # Photos show people's streets (faces, plates): none is shown to the public until staff choose it.
+    is_public = models.BooleanField(_("公开展示"), default=False)
 
     class Meta:
         verbose_name = _("案件照片")
@@ -249,6 +258,15 @@ class CasePolicy(models.Model):
                                         help_text=_("处置时限用去该比例即亮黄灯（默认 0.80）"))
     verify_limit_minutes = models.PositiveIntegerField(_("核实时限（分钟）"), default=30)
     check_limit_minutes = models.PositiveIntegerField(_("核查时限（分钟）"), default=30)
+    reopen_window_days = models.PositiveSmallIntegerField(
+        _("群众反映未修复的受理期（天）"), default=30,
+        help_text=_("结案后该天数内，群众反映“问题仍未解决”即退回核查；超过后仅记录，请其重新上报"))
+    duplicate_radius_m = models.PositiveIntegerField(
+        _("疑似重复：距离（米）"), default=50,
+        help_text=_("同类问题在该距离与时段内已有未办结案件时，提示群众补充到已有案件、提示受理员合并"))
+    duplicate_hours = models.PositiveIntegerField(_("疑似重复：时段（小时）"), default=72)
+    satisfied_min_score = models.PositiveSmallIntegerField(
+        _("计为满意的最低评分"), default=4, help_text=_("回访满意度：评分（1–5）不低于该值计为满意"))
 
     class Meta:
         verbose_name = _("案件流程参数")
@@ -261,3 +279,31 @@ class CasePolicy(models.Model):
     def current(cls) -> "CasePolicy":
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class RatingSource(models.TextChoices):
+    PORTAL = "portal", _("群众网页评价")
+    PHONE = "phone", _("电话回访")
+
+
+class CaseRating(models.Model):
+    """回访满意度: one rating per closed case, by the holder of its tracking code (or taken over the
+    phone by the command centre)."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="rating", verbose_name=_("案件"))
+    score = models.PositiveSmallIntegerField(_("评分"))
+    comment = models.TextField(_("评价内容"), blank=True)
+    source = models.CharField(_("评价方式"), max_length=8, choices=RatingSource.choices)
+    at = models.DateTimeField(_("评价时间"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("回访人"))
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__gte=1, score__lte=5), name="case_rating_score_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.score}"

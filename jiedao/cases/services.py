@@ -1,9 +1,10 @@
 """Every change to a case: one function per transition, each a guard, an event row and a
 conditional update in one transaction. Pages, the API, commands and the worker all call these."""
 
+import hmac
 import secrets
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -24,22 +25,26 @@ from jiedao.worktime.deadlines import (
 )
 from jiedao.worktime.selectors import working_calendar
 
-from .access import acting_role, may_report
+from .access import acting_role, may_report, roles_on_case
 from .errors import InvalidInput, NotAllowed, StaleCase, WrongState
 from .models import (
+    OPEN_STATES,
     Case,
     CaseEvent,
     CasePhoto,
+    CasePolicy,
+    CaseRating,
     CaseRequest,
     CaseSource,
     CaseState,
     ClosureType,
     PhotoStage,
+    RatingSource,
     RequestKind,
     RequestState,
 )
 from .photos import PreparedPhoto, photo_prepare
-from .workflow import ACTIONS, REPORTING_ROLES, Action
+from .workflow import ACTIONS, PHONE_RATING_ROLES, PHOTO_PUBLISHING_ROLES, REPORTING_ROLES, Action
 
 MAX_DESCRIPTION = 4000
 # A sanity bound on any time limit or extension, not a policy: a year of clock time. Beyond it a
@@ -528,8 +533,13 @@ def closure_type_for(*, case: Case) -> str:
     return ClosureType.NORMAL
 
 
-def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str = "",
+def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str = "", public_note: str = "",
                expected_version: int | None = None) -> Case:
+    """结案. `public_note`, when given, is the closing note residents read on the portal (the opinion
+    stays internal)."""
+    public_note = (public_note or "").strip()
+    if len(public_note) > MAX_DESCRIPTION:
+        raise InvalidInput(_("办结说明不能超过 %(n)d 字") % {"n": MAX_DESCRIPTION}, field="public_note")
     with _Transition(case=case, action_code="close", by=by, expected_version=expected_version) as t:
         computed = closure_type_for(case=t.case)
         closure_type = closure_type or computed
@@ -538,7 +548,10 @@ def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str 
         if closure_type != computed:
             _require_text(opinion, field="opinion", message=_("更改结案类型须说明理由"))
         t.set(state=CaseState.CLOSED, closed_at=t.now, closure_type=closure_type)
-        t.record(opinion=opinion, data={"closure_type": closure_type})
+        data = {"closure_type": closure_type}
+        if public_note:
+            data["public_note"] = public_note
+        t.record(opinion=opinion, data=data)
     return t.case
 
 
@@ -559,3 +572,216 @@ def remaining_handling_minutes(*, case: Case, now: datetime) -> int | None:
         return None
     return remaining_minutes(now=now, deadline=case.deadline_at, unit=case.deadline_unit,
                              calendar=working_calendar())
+
+
+# ---------------------------------------------------------------- the public: updates, "not fixed", ratings
+
+MAX_PUBLIC_NAME = 60
+MAX_PUBLIC_CONTACT = 120
+MAX_RATING_COMMENT = 1000
+# A merged duplicate may itself have been merged on: follow at most this many steps.
+MAX_MERGE_HOPS = 10
+
+
+def _merge_chain(case: Case) -> list[int]:
+    """The ids of the case and of the cases it was merged into, in order."""
+    chain: list[int] = []
+    merged_into = case.pk  # read from the database: the caller's copy may predate the merge
+    while merged_into is not None and merged_into not in chain and len(chain) <= MAX_MERGE_HOPS:
+        chain.append(merged_into)
+        merged_into = Case.objects.filter(pk=merged_into).values_list("merged_into_id", flat=True).first()
+    return chain
+
+
+def _locked_live_case(case: Case) -> Case:
+    """Lock the case a public update lands on: the case itself, or — for a duplicate merged into
+    another — the case it was merged into (the resident keeps following the problem, not the row)."""
+    live = Case.objects.select_for_update().select_related("item").get(pk=case.pk)
+    hops = 0
+    while live.state == CaseState.VOIDED and live.merged_into_id is not None and hops < MAX_MERGE_HOPS:
+        live = Case.objects.select_for_update().select_related("item").get(pk=live.merged_into_id)
+        hops += 1
+    return live
+
+
+def _replayed_update(event: CaseEvent, *, case: Case) -> CaseEvent:
+    if event.case_id not in _merge_chain(case):
+        raise InvalidInput(_("该幂等键已被使用，请换一个"), field="client_key")
+    return event
+
+
+def may_send_back_for_check(*, case: Case, now: datetime) -> bool:
+    """“This is not fixed” reopens a fix the office believes done: awaiting check, checked, or
+    closed within the window the administrator set (CasePolicy.reopen_window_days)."""
+    if case.state in {CaseState.FIXED, CaseState.CHECKED}:
+        return True
+    if case.state != CaseState.CLOSED or case.closed_at is None:
+        return False
+    return now - case.closed_at <= timedelta(days=CasePolicy.current().reopen_window_days)
+
+
+def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = False, name: str = "",
+                         contact: str = "", at: datetime | None = None,
+                         client_key: str | None = None) -> CaseEvent:
+    """An update from the public — the reporter on the portal, or an Open311 client — appended to
+    the case as an event, without a state change. With `not_fixed`, on a fix awaiting check, checked
+    or closed within the window, the case goes back to check (待核查) with the grid's inspector
+    assigned and the photo as evidence; on any other state it is recorded as a complaint, never lost.
+    A merged duplicate's update lands on the case it was merged into. A replay of `client_key`
+    returns the event the first call wrote (namespace keys from outside, e.g. "o311:<client>:<key>")."""
+    if client_key:
+        existing = CaseEvent.objects.filter(client_key=client_key).first()
+        if existing is not None:
+            return _replayed_update(existing, case=case)
+    text = (text or "").strip()
+    if len(text) > MAX_DESCRIPTION:
+        raise InvalidInput(_("说明不能超过 %(n)d 字") % {"n": MAX_DESCRIPTION}, field="text")
+    name = (name or "").strip()
+    contact = (contact or "").strip()
+    if len(name) > MAX_PUBLIC_NAME:
+        raise InvalidInput(_("姓名不能超过 %(n)d 字") % {"n": MAX_PUBLIC_NAME}, field="name")
+    if len(contact) > MAX_PUBLIC_CONTACT:
+        raise InvalidInput(_("联系方式不能超过 %(n)d 字") % {"n": MAX_PUBLIC_CONTACT}, field="contact")
+    prepared = _prepare_all(photos)
+    if not text and not prepared:
+        raise InvalidInput(_("请填写情况说明或上传照片"), field="text")
+
+    now = at or clock.now()
+    saved: list[CasePhoto] = []
+    try:
+        with transaction.atomic():
+            live = _locked_live_case(case)
+            from_state = live.state
+            data: dict = {"public": True, "name": name, "contact": contact}
+            if case.pk != live.pk:
+                data["via_merged"] = case.number
+            if not_fixed and may_send_back_for_check(case=live, now=now):
+                action = "public_not_fixed"
+                inspector = live.assignee if live.state == CaseState.FIXED and live.assignee_id else \
+                    default_inspector(case=live, exclude=live.fixed_by)
+                fields = {"state": CaseState.FIXED, "closed_at": None, "closure_type": "", "assignee": inspector,
+                          "version": live.version + 1, "updated_at": now}
+                if Case.objects.filter(pk=live.pk, version=live.version).update(**fields) != 1:
+                    raise StaleCase()
+                for field, value in fields.items():
+                    setattr(live, field, value)
+                data |= {"not_fixed": True, "inspector": inspector.pk if inspector else None,
+                         "inspector_name": inspector.display_name if inspector else ""}
+            elif not_fixed:
+                action = "public_complaint"
+                data |= {"not_fixed": True, "too_late": from_state == CaseState.CLOSED}
+            else:
+                action = "public_update"
+            event = CaseEvent.objects.create(
+                case=live, action=action, from_state=from_state, to_state=live.state, actor=None,
+                actor_name=name or str(_("群众")), actor_role="", at=now, opinion=text, data=data,
+                client_key=client_key or None,
+            )
+            saved += _save_photos(case=live, event=event, prepared=prepared, stage=PhotoStage.PUBLIC, by=None,
+                                  at=now)
+    except IntegrityError:
+        _delete_files(saved)
+        if client_key:  # two retries raced: the other one wrote the event
+            existing = CaseEvent.objects.filter(client_key=client_key).first()
+            if existing is not None:
+                return _replayed_update(existing, case=case)
+        raise
+    except BaseException:
+        _delete_files(saved)
+        raise
+    return event
+
+
+def case_rate(*, case: Case, score, comment: str = "", source: str = RatingSource.PORTAL,
+              tracking_code: str | None = None, by=None, at: datetime | None = None) -> CaseRating:
+    """回访满意度: once per case, only when it is closed; on the portal by whoever holds the case's
+    tracking code, by phone recorded by the command centre."""
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        score = 0
+    if not 1 <= score <= 5:
+        raise InvalidInput(_("请选择 1 至 5 分的评价"), field="score")
+    comment = (comment or "").strip()
+    if len(comment) > MAX_RATING_COMMENT:
+        raise InvalidInput(_("评价内容不能超过 %(n)d 字") % {"n": MAX_RATING_COMMENT}, field="comment")
+    if source == RatingSource.PORTAL:
+        if not (tracking_code and case.tracking_code
+                and hmac.compare_digest(str(tracking_code).upper(), case.tracking_code)):
+            raise NotAllowed(_("查询码不正确，无法评价"))
+        role, by = "", None
+    elif source == RatingSource.PHONE:
+        roles = roles_on_case(user=by, case=case) & PHONE_RATING_ROLES if by is not None else set()
+        if not roles:
+            raise NotAllowed(_("您无权登记该案件的回访评价"))
+        role = next(r for r in Role.values if r in roles)
+    else:
+        raise InvalidInput(_("未知的评价方式"), field="source")
+    now = at or clock.now()
+    try:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().get(pk=case.pk)
+            if locked.state != CaseState.CLOSED:
+                raise WrongState(_("案件办结后才能评价"))
+            if CaseRating.objects.filter(case=locked).exists():
+                raise WrongState(_("该案件已经评价过了"))
+            rating = CaseRating.objects.create(case=locked, score=score, comment=comment, source=source, at=now,
+                                               recorded_by=by)
+            _record(case=locked, action="rate", from_state=locked.state, actor=by, role=role, at=now,
+                    opinion=comment, data={"score": score, "source": source})
+    except IntegrityError:  # two ratings raced: the other one counts
+        raise WrongState(_("该案件已经评价过了")) from None
+    return rating
+
+
+# ---------------------------------------------------------------- duplicates and public photos
+
+def case_merge(*, case: Case, into: Case | None, by, reason: str, expected_version: int | None = None) -> Case:
+    """合并重复: the duplicate is voided with a pointer to the open case it repeats; both timelines
+    record it. The portal moves the duplicate's followers when it reads the event."""
+    if into is None:
+        raise InvalidInput(_("请填写要并入的案件编号"), field="into")
+    with transaction.atomic():
+        # Both rows, always in the same order, so two opposite merges cannot deadlock.
+        list(Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk]).order_by("pk")
+             .values_list("pk", flat=True))
+        with _Transition(case=case, action_code="merge", by=by, expected_version=expected_version) as t:
+            reason = _require_text(reason, field="reason", message=_("合并须填写理由"))
+            target = Case.objects.get(pk=into.pk)
+            if target.pk == t.case.pk:
+                raise InvalidInput(_("不能把案件并入它自己"), field="into")
+            if acting_role(user=by, case=target, action=t.action) is None:
+                # Outside the person's scope: as for a number that does not exist.
+                raise InvalidInput(_("未找到可并入的案件“%(number)s”") % {"number": target.number}, field="into")
+            if target.state not in OPEN_STATES:
+                raise InvalidInput(_("只能并入尚未办结的案件"), field="into")
+            t.set(state=CaseState.VOIDED, closed_at=t.now, assignee=None, merged_into=target)
+            t.record(opinion=reason, data={"merged_into": target.number})
+            _record(case=target, action="merged_in", from_state=target.state, actor=by, role=t.role, at=t.now,
+                    opinion=reason, data={"merged_from": t.case.number})
+    return t.case
+
+
+def photo_publishing_role(*, user, case: Case) -> str | None:
+    """The role in which this person decides whether the case's photos are shown to the public."""
+    if user is None or not user.is_authenticated:
+        return None
+    roles = roles_on_case(user=user, case=case) & PHOTO_PUBLISHING_ROLES
+    return next((role for role in Role.values if role in roles), None)
+
+
+def case_photo_publish(*, photo: CasePhoto, by, public: bool) -> CasePhoto:
+    """Staff opt a photo in for (or out of) public display; the choice is an event of the case."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=photo.case_id)
+        role = photo_publishing_role(user=by, case=case)
+        if role is None:
+            raise NotAllowed(_("您无权决定该案件的照片是否公开"))
+        photo = CasePhoto.objects.get(pk=photo.pk, case=case)
+        if photo.is_public == bool(public):
+            return photo
+        CasePhoto.objects.filter(pk=photo.pk).update(is_public=bool(public))
+        photo.is_public = bool(public)
+        _record(case=case, action="photo_publish" if public else "photo_unpublish", from_state=case.state,
+                actor=by, role=role, at=clock.now(), data={"photo": photo.pk, "stage": photo.stage})
+    return photo

@@ -32,6 +32,10 @@ ACTIONS: dict[str, Action] = {a.code: a for a in [
     _action("verify", _("核实"), {S.VERIFYING}, FIELD),
     _action("file", _("立案"), {S.ACCEPTED}, {Role.SHIFT_LEAD}),
     _action("void", _("作废"), {S.REPORTED, S.VERIFYING, S.ACCEPTED, S.FILED}, {Role.SHIFT_LEAD}),
+    # A duplicate is recognised at intake, before it reaches a department: the intake desk merges it
+    # into the open case it repeats (the duplicate is voided, its followers move).
+    _action("merge", _("合并重复"), {S.REPORTED, S.VERIFYING, S.ACCEPTED, S.FILED},
+            {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
     _action("dispatch", _("派遣"), {S.FILED}, {Role.DISPATCHER}),
     _action("request_return", _("申请回退"), {S.HANDLING}, DEPARTMENT),
     _action("request_extension", _("申请延期"), {S.HANDLING}, DEPARTMENT),
@@ -64,11 +68,23 @@ REPORTING_ROLES = frozenset({
 })
 
 
+# Who decides which photos of a case the public may see (faces, plates: staff look first), and who
+# takes a satisfaction rating over the phone (回访): the command centre.
+PHOTO_PUBLISHING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
+PHONE_RATING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD})
+
 # Steps of the timeline that are not actions a person chooses from a list.
 EVENT_LABELS: dict[str, str] = {
     "report": _("上报"),
     "rework": _("返工"),
     "escalate": _("督办升级"),
+    "merged_in": _("并入重复案件"),
+    "public_update": _("群众补充"),
+    "public_complaint": _("群众反映问题未解决"),
+    "public_not_fixed": _("群众反映未修复，退回核查"),
+    "photo_publish": _("公开照片"),
+    "photo_unpublish": _("取消公开照片"),
+    "rate": _("满意度评价"),
     **{code: action.label for code, action in ACTIONS.items()},
 }
 

@@ -13,8 +13,9 @@ class CaseRuleInline(admin.TabularInline):
 
 @admin.register(CatalogueItem)
 class CatalogueItemAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "major_name", "standard_ref", "is_local_extension", "is_active"]
-    list_filter = ["kind", "major_name", "standard_ref", "is_local_extension", "is_active"]
+    list_display = ["code", "name", "kind", "major_name", "standard_ref", "is_local_extension", "is_sensitive",
+                    "is_active"]
+    list_filter = ["kind", "major_name", "standard_ref", "is_local_extension", "is_sensitive", "is_active"]
     search_fields = ["name", "code", "search_text"]
     readonly_fields = ["search_text"]
     inlines = [CaseRuleInline]

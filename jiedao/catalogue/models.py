@@ -25,6 +25,10 @@ class CatalogueItem(models.Model):
     search_text = models.CharField(_("检索词"), max_length=400, blank=True,
                                    help_text=_("名称的拼音全拼与首字母，供拼音检索"))
     is_active = models.BooleanField(_("启用"), default=True)
+    # Some problems point at a person's home or livelihood (e.g. 违法建设, 占道经营): the public map
+    # shows them only approximately.
+    is_sensitive = models.BooleanField(_("公开时模糊位置"), default=False,
+                                       help_text=_("勾选后，公众地图与公开页面只显示约 200 米范围的大致位置"))
 
     class Meta:
         verbose_name = _("问题分类")

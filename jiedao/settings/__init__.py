@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jiedao.accountability",
     "jiedao.api",
     "jiedao.field",
+    "jiedao.portal",
     "jiedao.web",
     "jiedao.demo",
 ]

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from jiedao import clock
 from jiedao.cases import services
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.models import Case, ClosureType
-from jiedao.cases.selectors import dispatch_suggestion, pending_request
+from jiedao.cases.selectors import dispatch_suggestion, open_cases_near, pending_request
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
 from jiedao.territory.models import Organisation, Unit
@@ -98,6 +99,14 @@ def _void(request, case, by, version):
     services.case_void(case=case, by=by, reason=_text(request, "reason"), expected_version=version)
 
 
+def _merge(request, case, by, version):
+    number = _text(request, "into")
+    into = Case.objects.filter(number=number).first() if number else None
+    if number and into is None:
+        raise InvalidInput(_("未找到可并入的案件“%(number)s”") % {"number": number}, field="into")
+    services.case_merge(case=case, into=into, by=by, reason=_text(request, "reason"), expected_version=version)
+
+
 def _dispatch(request, case, by, version):
     department_id = _text(request, "department")
     department = Organisation.objects.filter(pk=department_id).first() if department_id.isdigit() else None
@@ -165,7 +174,8 @@ def _check(request, case, by, version):
 
 def _close(request, case, by, version):
     services.case_close(case=case, by=by, closure_type=_text(request, "closure_type") or None,
-                        opinion=_text(request, "opinion"), expected_version=version)
+                        opinion=_text(request, "opinion"), public_note=_text(request, "public_note"),
+                        expected_version=version)
 
 
 def _review(request, case, by, version):
@@ -178,6 +188,13 @@ def _review(request, case, by, version):
 
 def _inspector_context(case: Case) -> dict:
     return {"inspectors": field_workers_covering(unit=case.grid), "current_inspector": case.assignee_id}
+
+
+def _merge_context(case: Case) -> dict:
+    """Open cases of the same category near this one: the likely originals."""
+    nearby = open_cases_near(longitude=case.longitude, latitude=case.latitude, item_id=case.item_id,
+                             now=clock.now(), exclude_pk=case.pk)
+    return {"merge_candidates": nearby}
 
 
 def _file_context(case: Case) -> dict:
@@ -221,6 +238,7 @@ ACTION_FORMS: dict[str, ActionForm] = {
     "verify": ActionForm("web/actions/verify.html", _verify, takes_photos=True),
     "file": ActionForm("web/actions/file.html", _file, _file_context),
     "void": ActionForm("web/actions/reason.html", _void),
+    "merge": ActionForm("web/actions/merge.html", _merge, _merge_context),
     "dispatch": ActionForm("web/actions/dispatch.html", _dispatch, _dispatch_context),
     "request_return": ActionForm("web/actions/reason.html", _request("return")),
     "request_extension": ActionForm("web/actions/extension.html", _request("extension"), _extension_context),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import leader, views
+from . import leader, photo_publishing, views
 
 app_name = "web"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
     path("cases/<str:number>/photos/<int:photo_id>/<slug:size>/", views.case_photo, name="case-photo"),
+    path("cases/<str:number>/photos/<int:photo_id>/publish", photo_publishing.case_photo_publish,
+         name="case-photo-publish"),
     path("catalogue/search/", views.catalogue_search, name="catalogue-search"),
     path("org/", views.org_tree, name="org-tree"),
     path("dashboard/", leader.dashboard, name="dashboard"),

@@ -156,6 +156,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "forms": forms,
         "photo_groups": [(label, [p for p in photos if p.stage == stage]) for stage, label in PhotoStage.choices],
         "show_contact": may_see_reporter_contact(user=user),
+        "may_publish_photos": services.photo_publishing_role(user=user, case=case) is not None,
         "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
     })

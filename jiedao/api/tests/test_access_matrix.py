@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
-from jiedao.access_matrix import PERSONAS, TERRITORY, UNDISPATCHED, bring, seeing  # noqa: F401
+from jiedao.access_matrix import ORIGINAL_NUMBER, PERSONAS, TERRITORY, UNDISPATCHED, bring, seeing  # noqa: F401
 from jiedao.cases import services
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseRequest
 from jiedao.cases.workflow import ACTIONS
@@ -26,7 +26,8 @@ NOT_FOUND = {"detail": "未找到", "field": None}
 ACTION_CASES = {
     "accept": ("reported", "intake_clerk", "accepted"), "send_to_verify": ("reported", "shift_lead", "verifying"),
     "verify": ("verifying", "grid_worker", "accepted"), "file": ("accepted", "shift_lead", "filed"),
-    "void": ("reported", "shift_lead", "voided"), "dispatch": ("filed", "dispatcher", "handling"),
+    "void": ("reported", "shift_lead", "voided"), "merge": ("duplicate", "intake_clerk", "voided"),
+    "dispatch": ("filed", "dispatcher", "handling"),
     "request_return": ("handling", "department_admin", "handling"),
     "request_extension": ("handling", "handler", "handling"),
     "request_suspension": ("handling", "handler", "handling"), "request_void": ("handling", "handler", "handling"),
@@ -46,7 +47,8 @@ BLIND = [(code, who) for code, (state, _p, _s) in ACTION_CASES.items() for who i
 def body(code: str) -> dict:
     """A body the permitted person's call would carry, so a refusal can only be the person's."""
     data = {"send_to_verify": {"inspector": "inspector"}, "verify": {"confirmed": "true", "photos": make_upload()},
-            "void": {"reason": "重复上报"}, "dispatch": {"department_code": "D02"},
+            "void": {"reason": "重复上报"}, "merge": {"into": ORIGINAL_NUMBER, "reason": "重复上报"},
+            "dispatch": {"department_code": "D02"},
             "request_extension": {"extra_minutes": "60"}, "report_fix": {"opinion": "已清运", "photos": make_upload()},
             "assign_inspector": {"inspector": "inspector"}, "check": {"passed": "true", "photos": make_upload()},
             }.get(code, {})

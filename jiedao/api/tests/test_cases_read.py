@@ -77,7 +77,7 @@ def test_the_detail_has_the_timeline_photos_and_the_callers_actions(world, clock
     assert photo["stage"] == "before"
     assert photo["image_url"] == f"http://testserver/api/v1/cases/{case.number}/photos/{photo['id']}/image"
     assert photo["thumbnail_url"] == f"http://testserver/api/v1/cases/{case.number}/photos/{photo['id']}/thumbnail"
-    assert detail["actions"] == ["file", "void"]
+    assert detail["actions"] == ["file", "void", "merge"]
     assert detail["pending_request"] is None
 
 
@@ -98,7 +98,7 @@ def test_photos_are_served_only_to_people_who_may_see_the_case(world, clock, as_
 def test_the_same_case_offers_each_person_their_own_actions(world, clock, as_person):
     case = report(world)
 
-    assert as_person("intake_clerk").get(f"/cases/{case.number}").json()["actions"] == ["accept", "send_to_verify"]
+    assert as_person("intake_clerk").get(f"/cases/{case.number}").json()["actions"] == ["accept", "send_to_verify", "merge"]
     assert as_person("grid_worker").get(f"/cases/{case.number}").json()["actions"] == []
 
 

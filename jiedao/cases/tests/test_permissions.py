@@ -56,6 +56,9 @@ MATRIX = {
              "shift_lead", ["intake_clerk", "dispatcher", "leader"]),
     "void": (_reported, lambda w, c, by: services.case_void(case=c, by=by, reason="重复"),
              "shift_lead", ["intake_clerk", "dispatcher", "grid_worker"]),
+    "merge": (_reported, lambda w, c, by: services.case_merge(case=c, into=report(w, photos=[]), by=by,
+                                                               reason="重复上报"),
+              "intake_clerk", ["grid_worker", "dispatcher", "handler", "leader"]),
     "dispatch": (_at("filed"), lambda w, c, by: services.case_dispatch(case=c, by=by, department=w.cleaning),
                  "dispatcher", ["shift_lead", "intake_clerk", "handler"]),
     "request_return": (_at("handling"), lambda w, c, by: services.case_request(

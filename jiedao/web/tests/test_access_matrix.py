@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.test import Client
 
-from jiedao.access_matrix import PERSONAS, TERRITORY, UNDISPATCHED, bring, seeing  # noqa: F401
+from jiedao.access_matrix import ORIGINAL_NUMBER, PERSONAS, TERRITORY, UNDISPATCHED, bring, seeing  # noqa: F401
 from jiedao.cases import services
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseRequest
 from jiedao.cases.workflow import ACTIONS
@@ -23,6 +23,7 @@ MISSING = "2026-999999"
 ACTION_CASES = {
     "accept": ("reported", "intake_clerk"), "send_to_verify": ("reported", "intake_clerk"),
     "verify": ("verifying", "inspector"), "file": ("accepted", "shift_lead"), "void": ("reported", "shift_lead"),
+    "merge": ("duplicate", "intake_clerk"),
     "dispatch": ("filed", "dispatcher"), "request_return": ("handling", "handler"),
     "request_extension": ("handling", "department_admin"), "request_suspension": ("handling", "handler"),
     "request_void": ("handling", "handler"), "decide_return": ("pending_return", "dispatcher"),
@@ -50,6 +51,8 @@ def form(world, code: str) -> dict:
         data["reason"] = "需协调产权单位"
     if code.startswith("decide_") or code == "review_self_handled":
         data["approve"] = "yes"
+    if code == "merge":
+        data = {"into": ORIGINAL_NUMBER, "reason": "重复上报"}
     return data
 
 
