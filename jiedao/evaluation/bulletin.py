@@ -165,6 +165,9 @@ def _bulletin(*, period: Period, now: datetime) -> Bulletin:
            "closure_change": _wrap(_change(rates["on_time_closure_rate"], rates_before["on_time_closure_rate"])),
            "rework": _percent(rates["rework_rate"]), "overdue": counts.overdue_pending},
     ]
+    if counts.rated:
+        summary[-1] += _("群众回访 %(rated)d 件，满意率 %(rate)s。") % {
+            "rated": counts.rated, "rate": _percent(rates["satisfaction_rate"])}
     scored = [row for row in communities if row.composite is not None]
     if scored:
         summary.append(_("社区综合评价最好的是%(best)s（%(best_score)s 分），最弱的是%(worst)s（%(worst_score)s 分）。")

@@ -50,7 +50,9 @@ class BaseCounts:
       = closed with closure type 正常结案 (fixed within the deadline, not overridden);
       返工数 `reworked` = cases of 应结案数 sent back at least once (返工);
       一次完成数 `first_time_closed` = closed without any 返工 (§3.2, 连云港 12345);
-      差错结案数 `error_closed` = closed as 差错结案 (a veto condition of the rankings).
+      差错结案数 `error_closed` = closed as 差错结案 (a veto condition of the rankings);
+      回访数 `rated` = of those closed, rated by the resident (回访满意度) before the end of the
+      period; 满意数 `satisfied` = rated at least CasePolicy.satisfied_min_score (default 4 of 5).
     * field work (grid workers and inspectors only, from `CaseEvent`): 应核实数 `verify_due` =
       verifications asked of the person in the period, 按时核实数 `verify_on_time` = answered by
       them within the verification limit (CasePolicy, clock minutes, §4.1 "分钟"); 应核查数
@@ -80,6 +82,8 @@ class BaseCounts:
     reworked: int = 0
     first_time_closed: int = 0
     error_closed: int = 0
+    rated: int = 0
+    satisfied: int = 0
     verify_due: int = 0
     verify_on_time: int = 0
     check_due: int = 0
@@ -118,6 +122,8 @@ COUNT_LABELS: dict[str, str] = {
     "reworked": _("返工数"),
     "first_time_closed": _("一次完成数"),
     "error_closed": _("差错结案数"),
+    "rated": _("回访数"),
+    "satisfied": _("满意数"),
     "verify_due": _("应核实数"),
     "verify_on_time": _("按时核实数"),
     "check_due": _("应核查数"),
@@ -174,6 +180,8 @@ RATES: dict[str, Rate] = {rate.key: rate for rate in [
     Rate("rework_rate", _("返工率"), _count("reworked"), "due_closure", True, "§3.2 返工数 / 应结案数"),
     Rate("first_time_rate", _("一次完成率"), _count("first_time_closed"), "closed", False,
          "§3.2 无返工结案数 / 结案数 (连云港 12345)"),
+    Rate("satisfaction_rate", _("回访满意率"), _count("satisfied"), "rated", False,
+         "满意数 / 回访数 (the residents' rating of closed cases, portal or phone)"),
     Rate("on_time_verify_rate", _("按时核实率"), _count("verify_on_time"), "verify_due", False,
          "§3.2 按时核实数 / 应核实数"),
     Rate("on_time_check_rate", _("按时核查率"), _count("check_on_time"), "check_due", False,

@@ -75,6 +75,7 @@ def _case_conditions(*, start: datetime, end: datetime, as_of: datetime) -> dict
     overdue_pending = pending & Q(deadline_at__lt=as_of) & ~paused_at_end
     due_closure = handled | overdue_pending  # §3.1 应结案数 = 处置数 + 超时未处置数
     closed = handled & Q(state=CaseState.CLOSED, closed_at__lt=end)
+    rated = closed & Q(rating__at__lt=end)
     return {
         "reported": reported,
         "valid_reported": reported & Q(filed_at__isnull=False) & ~voided,
@@ -96,6 +97,8 @@ def _case_conditions(*, start: datetime, end: datetime, as_of: datetime) -> dict
         "reworked": due_closure & Q(rework_count__gt=0),
         "first_time_closed": closed & Q(rework_count=0),
         "error_closed": closed & Q(closure_type=ClosureType.ERROR),
+        "rated": rated,
+        "satisfied": rated & Q(rating__score__gte=CasePolicy.current().satisfied_min_score),
     }
 
 

@@ -169,7 +169,8 @@ EVALUATION_OBJECTS = {
 EVALUATION_COLUMNS = {
     "loop": (["due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time",
               "reworked"],
-             ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate"]),
+             ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate",
+              "satisfaction_rate"]),
     "field_worker": (["reported", "valid_reported", "filed", "public_reported", "verify_due", "verify_on_time",
                       "check_due", "check_on_time"],
                      ["valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate"]),

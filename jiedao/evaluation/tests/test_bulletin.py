@@ -103,3 +103,12 @@ def test_a_period_without_any_case_still_makes_a_bulletin(world):
     assert dict(bulletin.figures)["按期结案率"] == "—"
     assert "本期没有可评价的社区数据" in bulletin.summary[2]
     assert _table(bulletin, "超期未处置案件").rows == []
+
+
+def test_the_residents_satisfaction_is_reported_when_anyone_rated(week):
+    from jiedao.cases.services import case_rate
+
+    assert "群众回访" not in bulletin_for(period=WEEK, now=NOW).summary[1]
+    case_rate(case=week.a, score=5, tracking_code=week.a.tracking_code, at=datetime(2026, 11, 20, tzinfo=SHANGHAI))
+
+    assert bulletin_for(period=WEEK, now=NOW).summary[1].endswith("群众回访 1 件，满意率 100.0%。")

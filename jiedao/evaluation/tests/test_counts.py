@@ -179,3 +179,21 @@ def test_every_level_in_one_block_reads_the_grid_counts_once_and_gives_the_same_
     assert together == apart
     grouped = [query for query in queries if 'FROM "cases_case"' in query["sql"] and "GROUP BY" in query["sql"]]
     assert len(grouped) == 1  # the cases by grid, once for the four levels
+
+
+def test_residents_ratings_of_closed_cases_make_the_satisfaction_rate(week):
+    from datetime import timedelta
+
+    from jiedao.cases.services import case_rate
+    from jiedao.evaluation.indicators import rates_of
+    from jiedao.evaluation.selectors import counts_by_unit
+
+    case_rate(case=week.a, score=5, tracking_code=week.a.tracking_code, at=END - timedelta(days=1))
+    case_rate(case=week.b, score=2, tracking_code=week.b.tracking_code, at=END - timedelta(days=1))
+    case_rate(case=week.c, score=4, tracking_code=week.c.tracking_code, at=END + timedelta(hours=1))  # after
+
+    counts = {unit.name: c for unit, c in counts_by_unit(level=UnitLevel.COMMUNITY, start=START, end=END).items()}
+
+    assert (counts["桃源社区"].rated, counts["桃源社区"].satisfied) == (2, 1)  # C was rated after the period
+    assert rates_of(counts["桃源社区"])["satisfaction_rate"] == Decimal("0.5")
+    assert rates_of(counts["柳岸社区"])["satisfaction_rate"] is None  # nobody rated: "—", not 0 %
