@@ -40,7 +40,7 @@ NOT_NEWS = frozenset({"merged_in", "rate"})
 
 
 def public_url(path: str) -> str:
-    base = getattr(settings, "JIEDAO_PUBLIC_URL", "") or "http://localhost:8000"
+    base = settings.JIEDAO_PUBLIC_URL
     return base.rstrip("/") + path
 
 

@@ -146,6 +146,17 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # At most this many steps (case × step) are recorded by one sweep; a backlog (the first run, a
 # worker that was down) is caught up over the next minutes, the most overdue cases first.
 JIEDAO_ESCALATION_BATCH = envint("JIEDAO_ESCALATION_BATCH", 10_000)
+# The address residents reach the portal at: the links in notices and confirmation emails.
+JIEDAO_PUBLIC_URL = envstr("JIEDAO_PUBLIC_URL", "http://127.0.0.1:8000")
+# Email (escalations, residents' notices): SMTP in production, the console in development.
+EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+                       if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "jiedao@localhost")
 JIEDAO_TILE_URL = envstr("JIEDAO_TILE_URL", "")
 JIEDAO_TILE_ATTRIBUTION = envstr("JIEDAO_TILE_ATTRIBUTION", "")
 
