@@ -50,12 +50,12 @@ def test_an_email_follow_waits_for_the_confirm_link(world, clock, resident, foll
     assert [m.to for m in mail.outbox] == [["resident@example.com"]]
     assert f"/p/follow/confirm/{follow.token}/" in mail.outbox[0].body
     assert mail.outbox[0].extra_headers["List-Unsubscribe"] == (
-        f"<http://localhost:8000/p/follow/unsubscribe/{follow.token}/>")
+        f"<http://127.0.0.1:8000/p/follow/unsubscribe/{follow.token}/>")
     services.case_accept(case=case, by=world.people.intake_clerk)
     sweep(clock)
     assert len(mail.outbox) == 1  # nothing before confirming
 
-    confirmed = resident.get(confirm_link(mail.outbox[0]).replace("http://localhost:8000", ""))
+    confirmed = resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
 
     assert confirmed.status_code == 200
     assert Follow.objects.get().is_active
@@ -75,7 +75,7 @@ def test_a_case_follower_is_told_each_public_step_once_in_one_message(world, clo
     case = report(world)
     clock.shift(timedelta(minutes=1))
     follow_by_email("case", case.number)
-    resident.get(confirm_link(mail.outbox[0]).replace("http://localhost:8000", ""))
+    resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     mail.outbox.clear()
     p = world.people
     services.case_accept(case=case, by=p.intake_clerk, opinion="内部意见")
@@ -91,13 +91,13 @@ def test_a_case_follower_is_told_each_public_step_once_in_one_message(world, clo
     assert message.subject == "【街道人居环境整治平台】您关注的问题有 3 条新进展"
     assert "已受理" in message.body and "已立案，等待派遣" in message.body and "已交由环卫所处理" in message.body
     assert "内部" not in message.body
-    assert f"http://localhost:8000/p/c/{case.number}/" in message.body
+    assert f"http://127.0.0.1:8000/p/c/{case.number}/" in message.body
     assert FollowNotice.objects.filter(sent_at__isnull=True).count() == 0
 
 
 def test_an_area_follower_hears_of_new_problems_and_closings_only(world, clock, resident, follow_by_email):
     follow_by_email("area", world.taoyuan.code)
-    resident.get(confirm_link(mail.outbox[0]).replace("http://localhost:8000", ""))
+    resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     mail.outbox.clear()
 
     inside = walk_to(world, report(world, column=0), "closed")
@@ -112,7 +112,7 @@ def test_an_area_follower_hears_of_new_problems_and_closings_only(world, clock, 
 
 def test_a_category_follower_hears_of_that_category_only(world, clock, resident, follow_by_email):
     follow_by_email("category", world.no_rule_item.pk)
-    resident.get(confirm_link(mail.outbox[0]).replace("http://localhost:8000", ""))
+    resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     mail.outbox.clear()
 
     report(world)  # 暴露垃圾
@@ -126,7 +126,7 @@ def test_a_category_follower_hears_of_that_category_only(world, clock, resident,
 def test_one_click_unsubscribe_stops_the_messages(world, clock, resident, follow_by_email):
     case = report(world)
     follow_by_email("case", case.number)
-    resident.get(confirm_link(mail.outbox[0]).replace("http://localhost:8000", ""))
+    resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     follow = Follow.objects.get()
 
     page = resident.get(f"/p/follow/unsubscribe/{follow.token}/")
