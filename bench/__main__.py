@@ -115,7 +115,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reads", type=int, default=300)
-    parser.add_argument("--only", default="lookups,reads,intake,supervision")
+    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311")
     parser.add_argument("--profile", action="store_true",
                         help="sample the gunicorn workers with py-spy during intake (bench/results/)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL work database afterwards")

@@ -17,6 +17,8 @@ import uuid
 import numpy as np
 
 from . import load, profiling
+from .open311 import bench_open311
+from .open311 import issue_key as open311_issue_key
 
 # ---------------------------------------------------------------- helpers
 
@@ -451,7 +453,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reads", type=int, default=300)
-    parser.add_argument("--only", default="lookups,reads,intake,supervision")
+    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311")
     parser.add_argument("--profile", help="py-spy the gunicorn workers during intake; collapsed stacks here")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -472,6 +474,7 @@ def main() -> None:
         print(f"    [{args.db}] lookups done ({time.perf_counter() - started:.0f} s)", flush=True)
     people = personas(args.concurrency)
     leader = leader_session() if "supervision" in only else ""
+    open311_key = open311_issue_key() if "open311" in only else ""
     insert_floor = bench_insert_floor(2 if args.quick else 4)
     connection.close()
     with load.Server(url=os.environ["DATABASE_URL"], workers=args.workers, threads=args.threads) as server:
@@ -486,6 +489,10 @@ def main() -> None:
                                     seconds=args.seconds, insert_floor=insert_floor, server=server,
                                     profile=args.profile)
             print(f"    [{args.db}] intake done ({time.perf_counter() - started:.0f} s)", flush=True)
+        if "open311" in only:
+            figures += bench_open311(vendor=connection.vendor, concurrency=args.concurrency, seconds=args.seconds,
+                                     reads=args.reads, insert_floor=insert_floor, key=open311_key)
+            print(f"    [{args.db}] open311 done ({time.perf_counter() - started:.0f} s)", flush=True)
     if "supervision" in only:
         figures += bench_indicators()
         print(f"    [{args.db}] indicators done ({time.perf_counter() - started:.0f} s)", flush=True)

@@ -5,6 +5,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", include("jiedao.api.urls")),
+    path("open311/", include("jiedao.open311.urls")),
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "jiedao.accountability",
     "jiedao.api",
     "jiedao.field",
+    "jiedao.open311",
     "jiedao.portal",
     "jiedao.web",
     "jiedao.demo",
