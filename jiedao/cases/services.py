@@ -206,9 +206,10 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                      crs: str = "wgs84", description: str = "", address: str = "", photos=(),
                      after_photos=(), self_handled: bool = False, reporter_name: str = "",
                      reporter_phone: str = "", client_key: str | None = None,
-                     at: datetime | None = None) -> tuple[Case, bool]:
+                     at: datetime | None = None, channel: dict | None = None) -> tuple[Case, bool]:
     """Register a new report; returns (case, created). A retry with the same client key returns
-    the case the first attempt made, with created False — even when two retries race."""
+    the case the first attempt made, with created False — even when two retries race. `channel`
+    names where an outside report came from (e.g. the Open311 client) on the report event."""
     if client_key:
         existing = Case.objects.filter(client_key=client_key).first()
         if existing is not None:
@@ -261,7 +262,8 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
             case.save()
             role = _reporting_role(by)
             event = _record(case=case, action="report", from_state="", actor=by, role=role, at=now,
-                            opinion=description, data={"source": source, "self_handled": self_handled})
+                            opinion=description, data={"source": source, "self_handled": self_handled,
+                                                        **({"channel": channel} if channel else {})})
             saved += _save_photos(case=case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=now)
             saved += _save_photos(case=case, event=event, prepared=prepared_after, stage=PhotoStage.AFTER,
                                   by=by, at=now)

@@ -269,6 +269,7 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
             address=submission.address_string, photos=submission.media,
             reporter_name=reporter_name(first_name=submission.first_name, last_name=submission.last_name),
             reporter_phone=submission.phone, client_key=key, at=now,
+            channel={"open311_client": client.pk, "name": client.name},
         )
         if created:
             Open311Report.objects.create(

@@ -43,6 +43,7 @@ def test_a_report_becomes_a_case_and_the_answer_is_a_token(world, clock, caller,
                                                                          "fms-77")
     event = CaseEvent.objects.get(case=case)
     assert (event.action, event.actor, event.data["source"]) == ("report", None, "open311")
+    assert event.data["channel"] == {"open311_client": api_client.client.pk, "name": api_client.client.name}
 
 
 def test_the_xml_answer(world, clock, caller, api_client):
