@@ -56,8 +56,7 @@ LONGEST_TIME_LIMIT_MINUTES = 366 * 24 * 60
 
 def _next_case_number(*, year: int) -> str:
     """Issue the next readable number of the year in one statement (an upsert), so that two
-    concurrent reports never get the same number and none is skipped: the counter's row stays
-    locked until the caller's transaction ends, so call it as late in the transaction as possible."""
+    concurrent reports never get the same number."""
     table = "cases_casenumbersequence"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -67,12 +66,6 @@ def _next_case_number(*, year: int) -> str:
         )
         (last,) = cursor.fetchone()
     return f"{year}-{last:06d}"
-
-
-def _provisional_number() -> str:
-    """A placeholder for the readable number within the report's own transaction (never committed:
-    the number replaces it before the commit; nobody else can see the row before then)."""
-    return "~" + secrets.token_hex(7)
 
 
 def _record(*, case: Case, action: str, from_state: str, actor, role: str, at: datetime,
@@ -255,10 +248,8 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
     saved: list[CasePhoto] = []
     try:
         with transaction.atomic():
-            # The readable number is taken last: its counter row stays locked until the commit,
-            # and concurrent reports wait on it only for that short moment (see `_next_case_number`).
             case = Case(
-                number=_provisional_number(),
+                number=_next_case_number(year=timezone.localtime(now).year),
                 state=CaseState.SELF_HANDLED if self_handled else CaseState.REPORTED,
                 source=source, item=item, description=description, address=(address or "").strip()[:256],
                 longitude=longitude, latitude=latitude, grid_id=located.grid_id,
@@ -276,8 +267,6 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
             saved += _save_photos(case=case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=now)
             saved += _save_photos(case=case, event=event, prepared=prepared_after, stage=PhotoStage.AFTER,
                                   by=by, at=now)
-            case.number = _next_case_number(year=timezone.localtime(now).year)
-            Case.objects.filter(pk=case.pk).update(number=case.number)
     except IntegrityError:
         _delete_files(saved)
         if client_key:  # two retries raced: the other one made the case
