@@ -7,23 +7,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from jiedao.cases.models import Case, CaseEvent, CaseState
 
 # The public words for a state: residents need "is somebody on it" and "is it done", not the loop.
 _STATUS = {
-    CaseState.REPORTED: ("received", _lazy("已收到")),
-    CaseState.VERIFYING: ("received", _lazy("核实中")),
-    CaseState.ACCEPTED: ("accepted", _lazy("已受理")),
-    CaseState.FILED: ("accepted", _lazy("已受理")),
-    CaseState.HANDLING: ("in_progress", _lazy("处理中")),
-    CaseState.SUSPENDED: ("in_progress", _lazy("暂缓处理")),
-    CaseState.FIXED: ("fixed", _lazy("已处理，待核查")),
-    CaseState.CHECKED: ("fixed", _lazy("已处理，待核查")),
-    CaseState.SELF_HANDLED: ("fixed", _lazy("已处理，待核查")),
-    CaseState.CLOSED: ("closed", _lazy("已办结")),
-    CaseState.VOIDED: ("voided", _lazy("已关闭")),
+    CaseState.REPORTED: ("received", gettext_lazy("已收到")),
+    CaseState.VERIFYING: ("received", gettext_lazy("核实中")),
+    CaseState.ACCEPTED: ("accepted", gettext_lazy("已受理")),
+    CaseState.FILED: ("accepted", gettext_lazy("已受理")),
+    CaseState.HANDLING: ("in_progress", gettext_lazy("处理中")),
+    CaseState.SUSPENDED: ("in_progress", gettext_lazy("暂缓处理")),
+    CaseState.FIXED: ("fixed", gettext_lazy("已处理，待核查")),
+    CaseState.CHECKED: ("fixed", gettext_lazy("已处理，待核查")),
+    CaseState.SELF_HANDLED: ("fixed", gettext_lazy("已处理，待核查")),
+    CaseState.CLOSED: ("closed", gettext_lazy("已办结")),
+    CaseState.VOIDED: ("voided", gettext_lazy("已关闭")),
 }
 
 

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -34,8 +34,8 @@ from .ratelimits import DAY, HOUR, Limit, client_ip, hit, is_exhausted
 SUGGESTIONS = 10
 NEARBY = 3
 REMEMBERED_CODES = 10
-SCORE_LABELS = [(5, _lazy("非常满意")), (4, _lazy("满意")), (3, _lazy("基本满意")), (2, _lazy("不满意")),
-                (1, _lazy("很不满意"))]
+SCORE_LABELS = [(5, gettext_lazy("非常满意")), (4, gettext_lazy("满意")), (3, gettext_lazy("基本满意")), (2, gettext_lazy("不满意")),
+                (1, gettext_lazy("很不满意"))]
 # Form fields as the services name them → as the forms name them.
 FIELD_NAMES = {"text": "description", "contact": "phone", "reporter_phone": "phone", "client_key": "form"}
 
