@@ -50,6 +50,18 @@ def _media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def _office_language():
+    """Every test starts in the office's language: a request in English earlier in the same
+    process leaves English active on its thread."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_caches():
     """Process-level caches (calendar, grid index) must not leak between tests."""
     from django.core.cache import cache
