@@ -206,10 +206,12 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                      crs: str = "wgs84", description: str = "", address: str = "", photos=(),
                      after_photos=(), self_handled: bool = False, reporter_name: str = "",
                      reporter_phone: str = "", client_key: str | None = None,
-                     at: datetime | None = None, channel: dict | None = None) -> tuple[Case, bool]:
+                     at: datetime | None = None, channel: dict | None = None,
+                     also=None) -> tuple[Case, bool]:
     """Register a new report; returns (case, created). A retry with the same client key returns
     the case the first attempt made, with created False — even when two retries race. `channel`
-    names where an outside report came from (e.g. the Open311 client) on the report event."""
+    names where an outside report came from (e.g. the Open311 client) on the report event; `also`,
+    a function of the new case, writes the caller's own record of it in the same transaction."""
     if client_key:
         existing = Case.objects.filter(client_key=client_key).first()
         if existing is not None:
@@ -267,6 +269,8 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
             saved += _save_photos(case=case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=now)
             saved += _save_photos(case=case, event=event, prepared=prepared_after, stage=PhotoStage.AFTER,
                                   by=by, at=now)
+            if also is not None:
+                also(case)
     except IntegrityError:
         _delete_files(saved)
         if client_key:  # two retries raced: the other one made the case

@@ -262,21 +262,22 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
     facts = attributes_text(checked)
     description = "\n\n".join(part for part in (submission.description.strip(), facts) if part)
     now = clock.now()
-    with transaction.atomic():
-        case, created = case_report_once(
-            by=None, source=CaseSource.OPEN311, item=item, longitude=submission.longitude,
-            latitude=submission.latitude, crs=submission.crs, description=description,
-            address=submission.address_string, photos=submission.media,
-            reporter_name=reporter_name(first_name=submission.first_name, last_name=submission.last_name),
-            reporter_phone=submission.phone, client_key=key, at=now,
-            channel={"open311_client": client.pk, "name": client.name},
+
+    def record(case: Case) -> None:  # in the report's own transaction
+        Open311Report.objects.create(
+            case=case, client=client, email=submission.email, account_id=submission.account_id,
+            device_id=submission.device_id, address_id=submission.address_id, media_url=submission.media_url,
+            attributes={attribute.code: value for attribute, value in checked}, created_at=now,
         )
-        if created:
-            Open311Report.objects.create(
-                case=case, client=client, email=submission.email, account_id=submission.account_id,
-                device_id=submission.device_id, address_id=submission.address_id, media_url=submission.media_url,
-                attributes={attribute.code: value for attribute, value in checked}, created_at=now,
-            )
+
+    case, created = case_report_once(
+        by=None, source=CaseSource.OPEN311, item=item, longitude=submission.longitude,
+        latitude=submission.latitude, crs=submission.crs, description=description,
+        address=submission.address_string, photos=submission.media,
+        reporter_name=reporter_name(first_name=submission.first_name, last_name=submission.last_name),
+        reporter_phone=submission.phone, client_key=key, at=now,
+        channel={"open311_client": client.pk, "name": client.name}, also=record,
+    )
     return case, created
 
 
