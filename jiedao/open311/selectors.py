@@ -25,6 +25,7 @@ from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 from jiedao.portal.public import blurred_point
 
 from . import statuses
+from .lookups import remembered
 from .models import Open311Policy, ServiceAttribute
 from .render import iso_datetime
 
@@ -60,7 +61,8 @@ def services_list() -> list[dict]:
 
 def service_item(code: str) -> CatalogueItem | None:
     """The category a service code stands for (the same choice as the services list)."""
-    return _service_items().filter(code=code).order_by("is_local_extension", "pk").first()
+    return remembered(("item", code),
+                      lambda: _service_items().filter(code=code).order_by("is_local_extension", "pk").first())
 
 
 def service_definition(item: CatalogueItem) -> dict:

@@ -24,6 +24,7 @@ from jiedao.territory.coordinates import SUPPORTED_CRS
 
 from . import statuses
 from .errors import BadParameter, NotFound, TooManyRequests
+from .lookups import remembered
 from .models import (
     AttributeDatatype,
     Open311Client,
@@ -80,12 +81,15 @@ def open311_client_authenticate(*, key: str | None) -> Open311Client | None:
     key = (key or "").strip()
     if not key.startswith(KEY_PREFIX):
         return None
-    client = Open311Client.objects.filter(key_hash=open311_key_hash(key), is_active=True).first()
+    key_hash = open311_key_hash(key)
+    client = remembered(("client", key_hash),
+                        lambda: Open311Client.objects.filter(key_hash=key_hash, is_active=True).first())
     if client is None:
         return None
     now = clock.now()
     if client.last_used_at is None or now - client.last_used_at >= LAST_USED_RESOLUTION:
         Open311Client.objects.filter(pk=client.pk).update(last_used_at=now)
+        client.last_used_at = now
     return client
 
 
@@ -121,7 +125,9 @@ def attributes_validate(*, item: CatalogueItem, submitted: dict[str, list[str]])
     pairs in definition order. Codes the definition does not know are ignored (clients such as
     FixMyStreet send a few of their own)."""
     checked = []
-    for attribute in ServiceAttribute.objects.filter(item=item, is_active=True, variable=True).order_by("order"):
+    attributes = remembered(("attributes", item.pk), lambda: list(
+        ServiceAttribute.objects.filter(item=item, is_active=True, variable=True).order_by("order")))
+    for attribute in attributes:
         values = [value.strip() for value in submitted.get(attribute.code, []) if value.strip()]
         if not values:
             if attribute.required:

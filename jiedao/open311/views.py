@@ -21,6 +21,7 @@ from jiedao.portal.models import PortalPolicy
 
 from . import selectors, statuses
 from .errors import BadApiKey, BadParameter, NotFound, Open311Error, TooLarge, UnsupportedMedia
+from .lookups import remembered
 from .models import Open311Policy
 from .openapi import openapi_document
 from .params import (
@@ -77,7 +78,7 @@ def endpoint(*methods: str):
                     content_type = request.content_type or ""
                     if content_type not in FORM_TYPES and (content_type or request.body):
                         raise UnsupportedMedia(_("请以 application/x-www-form-urlencoded 或 multipart/form-data 提交"))
-                policy = Open311Policy.current()
+                policy = remembered(("policy",), Open311Policy.current)
                 jurisdiction = present(request.GET.get("jurisdiction_id")) or (
                     present(request.POST.get("jurisdiction_id")) if request.method == "POST" else None)
                 if policy.jurisdiction_id and jurisdiction and jurisdiction != policy.jurisdiction_id:
