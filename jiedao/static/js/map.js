@@ -8,8 +8,9 @@
     return source ? JSON.parse(source.textContent) : {};
   }
 
-  function baseMap(element, data) {
-    var map = L.map(element, { zoomControl: true, attributionControl: Boolean(data.tileUrl) });
+  function baseMap(element, data, options) {
+    var map = L.map(element, Object.assign({ zoomControl: true, attributionControl: Boolean(data.tileUrl) },
+                                           options || {}));
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
     } else {
@@ -125,6 +126,9 @@
       marker.on("click", function () { window.location.href = data.caseUrl.replace("NUMBER", point.number); });
     });
   }
+
+  // Shared with the residents' pages (portal.js), which load this file first.
+  window.JiedaoMap = { readData: readData, baseMap: baseMap, gridStyle: gridStyle, thinGridStyle: thinGridStyle };
 
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof L === "undefined") { return; }

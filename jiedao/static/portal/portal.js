@@ -3,23 +3,15 @@
 (function () {
   "use strict";
 
-  function readData(element) {
-    var source = document.getElementById(element.dataset.map);
-    return source ? JSON.parse(source.textContent) : {};
-  }
+  // The map helpers of the staff pages (static/js/map.js, loaded before this file).
+  var readData = window.JiedaoMap.readData;
+  var gridStyle = window.JiedaoMap.gridStyle;
+  var thinGridStyle = window.JiedaoMap.thinGridStyle;
 
   function baseMap(element, data) {
-    var map = L.map(element, { zoomControl: true, attributionControl: Boolean(data.tileUrl), zoomSnap: 0.25 });
-    if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
-    } else {
-      element.classList.add("map--no-tiles");
-    }
-    return map;
+    return window.JiedaoMap.baseMap(element, data, { zoomSnap: 0.25 });
   }
 
-  var gridStyle = { color: "#1f5fa8", weight: 2, fillColor: "#1f5fa8", fillOpacity: 0.06 };
-  var thinGridStyle = { color: "#4a6c8f", weight: 1, fillOpacity: 0.03, fillColor: "#4a6c8f" };
   var statusColours = { received: "#d97706", accepted: "#d97706", in_progress: "#d97706", fixed: "#2563eb",
                         closed: "#15803d", merged: "#6b7684", voided: "#6b7684" };
 
