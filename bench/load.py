@@ -131,31 +131,29 @@ class LoadResult:
         return self.exceptions + sum(n for status, n in self.statuses.items() if not 200 <= status < 300)
 
 
-def intake_load(*, tokens: list[str], forms: list[dict[str, str]], run_id: str, concurrency: int,
+def closed_loop(*, client_headers: list[dict[str, str]], request: Callable[[int], tuple[str, bytes, dict[str, str]]],
                 seconds: float, warmup: float, max_requests: int) -> tuple[LoadResult, LoadResult]:
-    """Closed loop: `concurrency` clients, each on its own keep-alive connection and its own grid
-    worker's token, POST the next Boston report as soon as the previous answer came back.
-    Returns (warm-up, timed) results; every request carries a unique client key."""
+    """Closed loop: one client per entry of `client_headers`, each on its own keep-alive connection,
+    sends request N (`request(N)` → path, body, headers) as soon as its previous answer came back.
+    Returns (warm-up, timed) results."""
     counter = itertools.count()
     lock = threading.Lock()
     warm, timed = LoadResult(warmup), LoadResult(seconds)
     start = time.perf_counter()
     warm_end, end = start + warmup, start + warmup + seconds
 
-    def client_loop(token: str) -> None:
-        client = Client({"Authorization": f"Bearer {token}", "Accept-Language": "en"})
+    def client_loop(headers: dict[str, str]) -> None:
+        client = Client(headers)
         try:
             while True:
                 with lock:
                     index = next(counter)
-                now = time.perf_counter()
-                if now >= end or index >= max_requests:
+                if time.perf_counter() >= end or index >= max_requests:
                     return
-                form = dict(forms[index % len(forms)], client_key=f"bench-{run_id}-{index}")
-                body, content_type = multipart(form)
+                path, body, extra = request(index)
                 began = time.perf_counter()
                 try:
-                    status, payload = client.request("POST", "/api/v1/cases", body, {"Content-Type": content_type})
+                    status, payload = client.request("POST", path, body, extra)
                 except OSError as error:
                     status, payload = None, str(error).encode()
                 finished = time.perf_counter()
@@ -171,12 +169,26 @@ def intake_load(*, tokens: list[str], forms: list[dict[str, str]], run_id: str, 
         finally:
             client.close()
 
-    threads = [threading.Thread(target=client_loop, args=(tokens[n % len(tokens)],)) for n in range(concurrency)]
+    threads = [threading.Thread(target=client_loop, args=(headers,)) for headers in client_headers]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     return warm, timed
+
+
+def intake_load(*, tokens: list[str], forms: list[dict[str, str]], run_id: str, concurrency: int,
+                seconds: float, warmup: float, max_requests: int) -> tuple[LoadResult, LoadResult]:
+    """`concurrency` clients, each with its own grid worker's token, POST the next Boston report as
+    soon as the previous answer came back; every request carries a unique client key."""
+    def report(index: int) -> tuple[str, bytes, dict[str, str]]:
+        body, content_type = multipart(dict(forms[index % len(forms)], client_key=f"bench-{run_id}-{index}"))
+        return "/api/v1/cases", body, {"Content-Type": content_type}
+
+    headers = [{"Authorization": f"Bearer {tokens[n % len(tokens)]}", "Accept-Language": "en"}
+               for n in range(concurrency)]
+    return closed_loop(client_headers=headers, request=report, seconds=seconds, warmup=warmup,
+                       max_requests=max_requests)
 
 
 def timed_gets(client: Client, path: str | Callable[[], str], count: int,

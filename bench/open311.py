@@ -10,9 +10,6 @@ gunicorn the suite starts):
   201 must be one new case.
 """
 
-import itertools
-import threading
-import time
 import uuid
 from urllib.parse import urlencode
 
@@ -82,46 +79,13 @@ def open311_load(*, bodies: list[dict[str, str]], run_id: str, concurrency: int,
                  max_requests: int) -> tuple[load.LoadResult, load.LoadResult]:
     """Closed loop like the intake bench: each client posts the next report as soon as the answer
     to the previous one came back, with a unique Idempotency-Key."""
-    counter = itertools.count()
-    lock = threading.Lock()
-    warm, timed = load.LoadResult(warmup), load.LoadResult(seconds)
-    start = time.perf_counter()
-    warm_end, end = start + warmup, start + warmup + seconds
+    def report(index: int) -> tuple[str, bytes, dict[str, str]]:
+        body = urlencode(bodies[index % len(bodies)]).encode()
+        return POST_PATH, body, {"Idempotency-Key": f"bench-{run_id}-{index}"}
 
-    def client_loop() -> None:
-        client = load.Client({"Accept-Language": "en", "Content-Type": "application/x-www-form-urlencoded"})
-        try:
-            while True:
-                with lock:
-                    index = next(counter)
-                if time.perf_counter() >= end or index >= max_requests:
-                    return
-                body = urlencode(bodies[index % len(bodies)]).encode()
-                began = time.perf_counter()
-                try:
-                    status, payload = client.request("POST", POST_PATH, body,
-                                                     {"Idempotency-Key": f"bench-{run_id}-{index}"})
-                except OSError as error:
-                    status, payload = None, str(error).encode()
-                finished = time.perf_counter()
-                result = warm if began < warm_end else timed
-                with lock:
-                    if status is None:
-                        result.exceptions += 1
-                    else:
-                        result.statuses[status] = result.statuses.get(status, 0) + 1
-                        result.latencies.append(finished - began)
-                    if (status is None or status >= 300) and len(result.sample_errors) < 5:
-                        result.sample_errors.append(f"{status}: {payload[:200]!r}")
-        finally:
-            client.close()
-
-    threads = [threading.Thread(target=client_loop) for _ in range(concurrency)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return warm, timed
+    headers = [{"Accept-Language": "en", "Content-Type": "application/x-www-form-urlencoded"} for _ in range(concurrency)]
+    return load.closed_loop(client_headers=headers, request=report, seconds=seconds, warmup=warmup,
+                            max_requests=max_requests)
 
 
 def bench_open311_posts(*, key: str, vendor: str, concurrency: int, seconds: float, insert_floor: tuple) -> list[dict]:
