@@ -28,11 +28,13 @@ def finding_evidence(*, finding: Finding) -> QuerySet[FindingEvidence]:
             .order_by("case__reported_at", "case_id", "role"))
 
 
-def repeat_points(*, start: date, end: date, at_most: int = 300) -> list[dict]:
+def repeat_points(*, start: date, end: date, within: str = "", at_most: int = 300) -> list[dict]:
     """热点: where a problem came back after it was closed, as the register's repeat-point rule found
-    it (current findings overlapping the period): the point of each repeated case."""
+    it (current findings overlapping the period): the point of each repeated case, under the unit
+    whose path is `within` when given."""
     rows = (FindingEvidence.objects.filter(role=EvidenceRole.REPEAT, finding__period_end__gte=start,
-                                           finding__period_start__lte=end)
+                                           finding__period_start__lte=end,
+                                           case__territory_path__startswith=within)
             .exclude(finding__state=FindingState.SUPERSEDED)
             .values_list("case__number", "case__longitude", "case__latitude", "case__item__name")
             .distinct().order_by("-case__reported_at")[:at_most])

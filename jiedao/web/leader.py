@@ -22,7 +22,6 @@ from jiedao.cases.selectors import dashboard_figures_cached
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import user_duties
-from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
 
@@ -106,8 +105,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         boards.append({"rule": rule, "publication": publication,
                        "red": [row for row in rows if row["is_red"]][:DASHBOARD_BOARD_ROWS],
                        "black": [row for row in rows if row["is_black"]][:DASHBOARD_BOARD_ROWS]})
-    hotspots = [point for point in repeat_points(start=chosen.first_day, end=chosen.last_day)
-                if unit is None or len(trail) == 1 or _point_in(point, unit)]
+    hotspots = repeat_points(start=chosen.first_day, end=chosen.last_day,
+                             within=unit.path if len(trail) > 1 else "")
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
         "period_query": _period_query(chosen), "unit": unit, "trail": trail,
@@ -151,11 +150,6 @@ def dashboard_warm(*, now, within_days: int = 7) -> int:
 
 DASHBOARD_BOARD_ROWS = 3
 DASHBOARD_FINDINGS = 5
-
-
-def _point_in(point: dict, unit: Unit) -> bool:
-    located = grid_locator().locate(point["lon"], point["lat"])
-    return located is not None and located.territory_path.startswith(unit.path)
 
 
 # ---------------------------------------------------------------- evaluation (考核评价)

@@ -173,6 +173,9 @@ def test_repeat_points_of_the_register_are_the_hot_spots(world, clock, client):
 
     assert [point["number"] for point in response.context["map_data"]["hotspots"]] == [again.number]
     assert response.context["hotspot_count"] == 1
+    taoyuan = client.get("/dashboard/", {"unit": world.taoyuan.pk}).context["map_data"]["hotspots"]
+    liuan = client.get("/dashboard/", {"unit": world.liuan.pk}).context["map_data"]["hotspots"]
+    assert ([point["number"] for point in taoyuan], liuan) == ([again.number], [])
 
 
 def test_the_worker_keeps_the_default_view_of_recent_leaders_warm(world, spread, client):
