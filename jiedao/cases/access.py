@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from jiedao.territory.access import user_duties, user_roles
-from jiedao.territory.models import ORGANISATION_ROLES, Role
+from jiedao.territory.models import ORGANISATION_ROLES, Role, Unit
 
 from .models import Case
 from .workflow import ACTIONS, REPORTING_ROLES, Action
@@ -19,6 +19,16 @@ def may_report(*, user) -> bool:
 def may_view_dashboard(*, user) -> bool:
     """The leader's view: leaders, area leaders and community secretaries, each over their scope."""
     return user.is_superuser or bool(user_roles(user) & DASHBOARD_ROLES)
+
+
+def dashboard_tops(*, user) -> list[Unit]:
+    """The units a person leads, the tops of their dashboard (drill-down stays below them); the
+    root of the tree for a superuser."""
+    if user.is_superuser:
+        top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        return [top] if top is not None else []
+    units = [duty.unit for duty in user_duties(user) if duty.role in DASHBOARD_ROLES and duty.unit is not None]
+    return sorted({unit.pk: unit for unit in units}.values(), key=lambda unit: unit.path)
 
 
 def may_see_reporter_contact(*, user) -> bool:

@@ -189,6 +189,21 @@ RATES: dict[str, Rate] = {rate.key: rate for rate in [
 ]}
 
 
+# What each kind of evaluated object (ObjectType's values) is shown and judged on, in this order
+# (standards.md §3.3): regions and departments on the loop, grid workers and inspectors on their
+# own field work.
+_LOOP = (("due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time", "reworked"),
+         ("on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate",
+          "satisfaction_rate"))
+MEASURED_ON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "region": _LOOP,
+    "department": _LOOP,
+    "field_worker": (("reported", "valid_reported", "filed", "public_reported", "verify_due", "verify_on_time",
+                      "check_due", "check_on_time"),
+                     ("valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate")),
+}
+
+
 def rates_of(counts: BaseCounts) -> dict[str, Decimal | None]:
     return {key: rate.of(counts) for key, rate in RATES.items()}
 

@@ -17,11 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiedao import clock
 from jiedao.accountability.models import FindingState
 from jiedao.accountability.selectors import register
-from jiedao.cases.access import DASHBOARD_ROLES, may_view_dashboard
+from jiedao.cases.access import DASHBOARD_ROLES, dashboard_tops, may_view_dashboard
 from jiedao.cases.selectors import dashboard_figures_cached
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
 from jiedao.reports.xlsx import Column, table_to_xlsx
-from jiedao.territory.access import user_duties
 from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
 
@@ -57,15 +56,6 @@ def _period_query(period: Period) -> str:
 DASHBOARD_GRIDS_AT_MOST = 500
 
 
-def _dashboard_scope(user) -> list[Unit]:
-    """The units a person leads (their dashboard's tops); everything for a superuser."""
-    if user.is_superuser:
-        top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
-        return [top] if top is not None else []
-    units = [duty.unit for duty in user_duties(user) if duty.role in DASHBOARD_ROLES and duty.unit is not None]
-    return sorted({unit.pk: unit for unit in units}.values(), key=lambda unit: unit.path)
-
-
 def _dashboard_unit(request: HttpRequest, tops: list[Unit]) -> tuple[Unit | None, list[Unit]]:
     """The unit drilled into (`?unit=`) and the way down to it from the person's top; a unit outside
     what they lead is not found."""
@@ -95,7 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     now = clock.now()
     chosen = _period(request)
-    unit, trail = _dashboard_unit(request, _dashboard_scope(user))
+    unit, trail = _dashboard_unit(request, dashboard_tops(user=user))
     figures = _dashboard_figures(user=user, period=chosen, now=now, unit=unit, trail=trail)
     on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
     boards = []
@@ -142,7 +132,7 @@ def dashboard_warm(*, now, within_days: int = 7) -> int:
               .filter(Q(is_superuser=True) | Q(duties__role__in=DASHBOARD_ROLES)).distinct().order_by("pk"))
     month = period_named("month", now=timezone.localtime(now))
     for person in people:
-        tops = _dashboard_scope(person)
+        tops = dashboard_tops(user=person)
         unit, trail = (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
         _dashboard_figures(user=person, period=month, now=now, unit=unit, trail=trail, refresh=True)
     return len(people)
@@ -158,19 +148,6 @@ EVALUATION_OBJECTS = {
     "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
     "department": ("department", ""), "person": ("field_worker", ""),
 }
-# What each kind of object is measured on (standards.md §3.3): regions and departments on the loop,
-# grid workers and inspectors on their own field work.
-EVALUATION_COLUMNS = {
-    "loop": (["due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time",
-              "reworked"],
-             ["on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate",
-              "satisfaction_rate"]),
-    "field_worker": (["reported", "valid_reported", "filed", "public_reported", "verify_due", "verify_on_time",
-                      "check_due", "check_on_time"],
-                     ["valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate"]),
-}
-
-
 def _evaluation_request(request: HttpRequest):
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
@@ -178,21 +155,17 @@ def _evaluation_request(request: HttpRequest):
     return choice, _period(request)
 
 
-def _evaluation_columns(choice: str) -> tuple[list[str], list[str]]:
-    return EVALUATION_COLUMNS["field_worker" if choice == "person" else "loop"]
-
-
 @login_required
 @require_GET
 def evaluation(request: HttpRequest) -> HttpResponse:
     """Indicators of every unit of a level, every department or every grid worker and inspector for a
     period, best first; every count opens to the cases behind it, every empty rate is "—"."""
-    from jiedao.evaluation.indicators import COUNT_LABELS, RATES
+    from jiedao.evaluation.indicators import COUNT_LABELS, MEASURED_ON, RATES
     from jiedao.evaluation.selectors import evaluation_for
 
     choice, chosen = _evaluation_request(request)
     object_type, level = EVALUATION_OBJECTS[choice]
-    counts, rates = _evaluation_columns(choice)
+    counts, rates = MEASURED_ON[object_type]
     rows = evaluation_for(object_type=object_type, level=level, start=chosen.start, end=chosen.end)
     if request.GET.get("format") == "xlsx":
         columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice == "person" else _("单位"), width=20)]

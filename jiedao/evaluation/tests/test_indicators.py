@@ -148,3 +148,12 @@ def test_a_composite_without_weights_is_empty_not_zero():
     from jiedao.evaluation.indicators import composite_score
 
     assert composite_score({"closure_rate": Decimal(100)}, {}) is None
+
+
+def test_every_object_type_is_measured_on_known_counts_and_rates():
+    from jiedao.evaluation.indicators import COUNT_NAMES, MEASURED_ON, RATES
+    from jiedao.evaluation.models import ObjectType
+
+    assert set(MEASURED_ON) == set(ObjectType.values)
+    for counts, rates in MEASURED_ON.values():
+        assert set(counts) <= set(COUNT_NAMES) and set(rates) <= set(RATES)
