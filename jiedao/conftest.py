@@ -61,6 +61,27 @@ def _office_language():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _security_log_flushable():
+    """Between transactional tests the database is flushed, which deletes every row of every
+    table; the security log's triggers refuse that, as they must in production. The suite lifts
+    them for the flush only."""
+    from django.db import connections
+    from django.test import TransactionTestCase
+
+    from jiedao.audit.guard import guard_lifted
+
+    original = TransactionTestCase._fixture_teardown
+
+    def teardown(self):
+        with guard_lifted(connections["default"]):
+            original(self)
+
+    TransactionTestCase._fixture_teardown = teardown
+    yield
+    TransactionTestCase._fixture_teardown = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     """Process-level caches (calendar, grid index) must not leak between tests."""

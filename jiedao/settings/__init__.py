@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "jiedao.accounts",
+    "jiedao.audit",
     "jiedao.territory",
     "jiedao.catalogue",
     "jiedao.worktime",
@@ -184,3 +185,6 @@ LOGGING = {
 }
 
 JIEDAO_SITE_NAME = _("街道人居环境整治平台")
+# How many proxies in front of the app set X-Forwarded-For (0: the address is REMOTE_ADDR). The
+# security log and the rate limits read the client's address through this (audit.services).
+JIEDAO_TRUSTED_PROXY_COUNT = envint("JIEDAO_TRUSTED_PROXY_COUNT", 0)
