@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("account/", include("jiedao.accounts.urls")),
+    path("audit/", include("jiedao.audit.urls")),
     path("api/", include("jiedao.api.urls")),
     path("open311/", include("jiedao.open311.urls")),
     path("field/", include("jiedao.field.urls")),

@@ -24,7 +24,7 @@ def finding_table(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     state = request.GET.get("state") if request.GET.get("state") in FindingState.values else None
     if request.GET.get("format") == "xlsx":
-        return _register_xlsx(register(state=state))
+        return _register_xlsx(request, register(state=state))
     findings = list(register(state=state)[:300])
     return render(request, "accountability/finding_table.html", {
         "findings": findings, "state": state or "", "states": FindingState.choices,
@@ -60,7 +60,7 @@ def finding_decision(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accountability:finding-detail", pk=pk)
 
 
-def _register_xlsx(findings) -> HttpResponse:
+def _register_xlsx(request: HttpRequest, findings) -> HttpResponse:
     """The whole register as the page filters it, to pass around (every row, not only the first 300)."""
     from django.utils import timezone
 
@@ -72,12 +72,12 @@ def _register_xlsx(findings) -> HttpResponse:
                Column(_("对象"), width=22), Column(_("问题摘要"), width=60), Column(_("证据案件数"), "integer", 10),
                Column(_("建议措施"), width=10), Column(_("状态"), width=10), Column(_("决定"), width=10),
                Column(_("决定理由"), width=30), Column(_("决定人"), width=12), Column(_("决定时间"), "datetime", 18)]
-    rows = ((finding.period_start, finding.period_end, finding.get_kind_display(), str(finding.subject),
+    rows = [(finding.period_start, finding.period_end, finding.get_kind_display(), str(finding.subject),
              finding.summary, finding.evidence_count, finding.get_proposed_measure_display(),
              finding.get_state_display(), finding.get_decision_display(), finding.decision_reason,
              finding.decided_by.display_name if finding.decided_by else "", finding.decided_at)
-            for finding in findings.annotate(evidence_count=Count("evidence")))
+            for finding in findings.annotate(evidence_count=Count("evidence"))]
     now = timezone.localtime(clock.now())
     data = table_to_xlsx(title=_("问责清单"), subtitle=_("导出时间 %(now)s") % {"now": f"{now:%Y-%m-%d %H:%M}"},
                          columns=columns, rows=rows)
-    return download(data, f"accountability-{now:%Y%m%d-%H%M}.xlsx")
+    return download(data, f"accountability-{now:%Y%m%d-%H%M}.xlsx", request=request, rows=len(rows))

@@ -8,6 +8,7 @@ from the application can rewrite history. Rows older than the retention period m
 `manage.py audit_prune`; the triggers refuse to delete anything younger than 180 days, the floor
 of 《网络安全法》 Article 21."""
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -108,3 +109,25 @@ class SecurityEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError(_("安全审计日志只能追加，不能删除"))
+
+
+class AuditPolicy(models.Model):
+    """How long the security log is kept: at least 180 days (the database refuses to delete younger
+    rows whatever this says); `manage.py audit_prune` deletes what is older. One row."""
+
+    retention_days = models.PositiveIntegerField(
+        _("保存期限（天）"), default=RETENTION_FLOOR_DAYS,
+        validators=[MinValueValidator(RETENTION_FLOOR_DAYS, message=_("安全审计日志至少保存 180 天"))],
+        help_text=_("不少于 180 天（《网络安全法》第二十一条）；更早的记录由 audit_prune 命令删除"))
+
+    class Meta:
+        verbose_name = _("审计日志保存策略")
+        verbose_name_plural = _("审计日志保存策略")
+
+    def __str__(self) -> str:
+        return str(_("审计日志保存策略"))
+
+    @classmethod
+    def current(cls) -> "AuditPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

@@ -47,3 +47,28 @@ def security_event_record(*, kind: EventKind, request: HttpRequest | None = None
 def object_target(obj) -> str:
     """`app_label.model:pk`, the way the log names a database object."""
     return f"{obj._meta.app_label}.{obj._meta.model_name}:{obj.pk}"
+
+
+def export_record(*, request: HttpRequest, filename: str, rows: int | None = None,
+                  detail: dict | None = None) -> SecurityEvent:
+    """A file of case records or personal data left the system (an Excel list, a PDF, a DOCX)."""
+    return security_event_record(kind=EventKind.EXPORT, request=request, target=filename, target_label=filename,
+                                 detail={"file": filename, "rows": rows, "path": request.path, **(detail or {})})
+
+
+def security_events_prune(*, now=None) -> int:
+    """Delete the rows older than the retention period (never younger than 180 days: the policy
+    refuses less and the database refuses to delete them). Returns how many went."""
+    from datetime import timedelta
+
+    from django.db import connection
+
+    from .models import RETENTION_FLOOR_DAYS, AuditPolicy
+
+    days = max(AuditPolicy.current().retention_days, RETENTION_FLOOR_DAYS)
+    cutoff = (now or clock.now()) - timedelta(days=days)
+    # The queryset refuses deletes (append-only); pruning is the one delete there is, by the
+    # database's rules (guard.py), in plain SQL.
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {SecurityEvent._meta.db_table} WHERE at < %s", [cutoff])
+        return cursor.rowcount

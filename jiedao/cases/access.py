@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from jiedao.territory.access import user_duties, user_roles
-from jiedao.territory.models import ORGANISATION_ROLES, Role, Unit
+from jiedao.territory.models import CASELESS_ROLES, ORGANISATION_ROLES, Role, Unit
 
 from .models import Case
 from .workflow import ACTIONS, REPORTING_ROLES, Action
@@ -41,6 +41,8 @@ def roles_on_case(*, user, case: Case) -> set[str]:
     the tree, department roles by the department the case is dispatched to."""
     roles = set()
     for duty in user_duties(user):
+        if duty.role in CASELESS_ROLES:
+            continue
         if duty.role in ORGANISATION_ROLES:
             if duty.organisation_id is not None and duty.organisation_id == case.department_id:
                 roles.add(duty.role)
@@ -62,6 +64,8 @@ def visible_cases_filter(user) -> Q | None:
     # OR across two indexes makes the database sort every case of a department before the LIMIT.
     clauses = Q(reporter=user) if may_report(user=user) else Q(pk__in=[])
     for duty in user_duties(user):
+        if duty.role in CASELESS_ROLES:
+            continue
         if duty.role in ORGANISATION_ROLES:
             clauses |= Q(department_id=duty.organisation_id)
         elif duty.unit is not None:

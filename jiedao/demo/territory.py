@@ -11,7 +11,7 @@ from jiedao.territory.models import Duty, GridClass, Organisation, OrganisationK
 
 from . import geography
 
-DEMO_PASSWORD = "jiedao2026"
+DEMO_PASSWORD = "Jiedao@2026"
 
 
 @dataclass
@@ -186,6 +186,8 @@ def people_plan(territory: DemoTerritory, departments: list[Organisation]) -> li
         for number in range(1, handlers + 1):
             plans.append(PersonPlan(f"{slug}_{number}", Role.DEPARTMENT_HANDLER, f"处置人员（{department.name}）",
                                     organisation=department.code))
+    # Last, so that everyone above keeps their name and phone number.
+    plans.append(PersonPlan("auditor", Role.AUDITOR, "安全审计员", (sub,)))
     return plans
 
 
@@ -210,7 +212,7 @@ def _names(count: int) -> list[str]:
 
 @transaction.atomic
 def demo_people_seed(*, territory: DemoTerritory) -> tuple[DemoPeople, list[tuple[PersonPlan, object]], int]:
-    """One sign-in per role (password "jiedao2026", set only when the user is created)."""
+    """One sign-in per role (password "Jiedao@2026", set only when the user is created)."""
     user_model = get_user_model()
     departments = demo_departments()
     organisations = {department.code: department for department in departments}

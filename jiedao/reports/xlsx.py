@@ -62,6 +62,9 @@ def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Seque
     for last_row, values in enumerate(rows, start=header_row + 1):
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             cell = sheet.cell(row=last_row, column=index, value=_cell_value(value, column.kind))
+            if cell.data_type == "f":
+                # Text that starts with "=" (a name, an address, a browser string from outside) stays text.
+                cell.data_type = "s"
             cell.border = BORDER
             if column.kind in FORMATS and value is not None:
                 cell.number_format = FORMATS[column.kind]

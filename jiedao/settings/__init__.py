@@ -23,7 +23,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on Jiedao's site: one sign-in door (with the second factor) and every change logged.
+    "jiedao.admin_site.JiedaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +33,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "jiedao.accounts",
     "jiedao.audit",
     "jiedao.territory",
@@ -57,8 +61,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "jiedao.accounts.middleware.IdleSessionMiddleware",
+    "jiedao.accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: turns a sign-in refused for a lockout into the page that says so (accounts/lockout.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jiedao.urls"
@@ -101,10 +110,41 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:inbox"
 LOGOUT_REDIRECT_URL = "web:login"
 
+# 身份鉴别 (GB/T 22239-2019 8.1.4.1). Password rules, applied wherever a password is set; the
+# minimum length is the office's (SignInPolicy), never below 8.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+     "OPTIONS": {"user_attributes": ("username", "full_name", "phone", "email")}},
+    {"NAME": "jiedao.accounts.validators.PolicyMinimumLengthValidator"},
+    {"NAME": "jiedao.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "jiedao.accounts.validators.UsernameNotContainedValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The lockout check comes first and refuses a locked account or address before any password is tried.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockouts (django-axes): failures are counted per account and per address; the limits and the
+# duration are the office's SignInPolicy, read by accounts/lockout.py.
+AXES_HANDLER = "jiedao.accounts.lockout.SignInLockoutHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = 1  # the handler answers how many of the policy's limits are reached
+AXES_COOLOFF_TIME = "jiedao.accounts.lockout.lockout_duration"
+AXES_LOCKOUT_CALLABLE = "jiedao.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "jiedao.audit.services.request_address"
+# A lockout ends at a known time (the page says when); failures while locked do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # consecutive failures: a right password starts the count again
+AXES_DISABLE_ACCESS_LOG = True  # sign-ins are in the security log (jiedao.audit)
+AXES_ENABLE_ADMIN = False  # accounts/admin.py shows attempts and unlocks with a logged action
+AXES_VERBOSE = False
+# The session: ended after the office's idle time (SignInPolicy, enforced by
+# accounts/middleware.py) and in any case after this many seconds (a working day).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 12 * 60 * 60)
+# Time-based one-time passwords (django-otp): the name the authenticator app shows.
+OTP_TOTP_ISSUER = envstr("JIEDAO_OTP_ISSUER", "Jiedao")
 
 LANGUAGE_CODE = envstr("LANGUAGE_CODE", "zh-hans")
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -1,6 +1,9 @@
-"""A generated file as a download response."""
+"""A generated file as a download response. Every such file carries case records or personal
+data, so each one is written to the security log (who, from where, which file, how many rows)."""
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+
+from jiedao.audit.services import export_record
 
 CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -9,8 +12,10 @@ CONTENT_TYPES = {
 }
 
 
-def download(data: bytes, filename: str) -> HttpResponse:
+def download(data: bytes, filename: str, *, request: HttpRequest, rows: int | None = None,
+             detail: dict | None = None) -> HttpResponse:
     """`filename` is ASCII and ends with one of CONTENT_TYPES' extensions."""
+    export_record(request=request, filename=filename, rows=rows, detail=detail)
     response = HttpResponse(data, content_type=CONTENT_TYPES[filename.rsplit(".", 1)[-1]])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

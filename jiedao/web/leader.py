@@ -172,12 +172,13 @@ def evaluation(request: HttpRequest) -> HttpResponse:
                    + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in counts]
                    + [Column(str(RATES[r].label), "rate", 11) for r in rates]
                    + [Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)])
-        table = ([index, row.name, *[getattr(row.counts, c) for c in counts],
+        table = [[index, row.name, *[getattr(row.counts, c) for c in counts],
                   *[row.rates[r] for r in rates], row.composite, row.grade or "—"]
-                 for index, row in enumerate(rows, start=1))
+                 for index, row in enumerate(rows, start=1)]
         data = table_to_xlsx(title=_("考核评价"), subtitle=f"{chosen.first_day:%Y-%m-%d} – {chosen.last_day:%Y-%m-%d}",
                              columns=columns, rows=table)
-        return download(data, f"evaluation-{choice}-{chosen.first_day:%Y%m%d}.xlsx")
+        return download(data, f"evaluation-{choice}-{chosen.first_day:%Y%m%d}.xlsx", request=request, rows=len(table),
+                        detail={"period": [str(chosen.first_day), str(chosen.last_day)]})
     return render(request, "web/evaluation.html", {
         "rows": rows, "choice": choice, "period": chosen.code, "periods": PERIODS,
         "period_query": _period_query(chosen),
@@ -295,7 +296,8 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     wanted = request.GET.get("format", "")
     if wanted in BULLETIN_FORMATS:
         render_file = bulletin_pdf if wanted == "pdf" else bulletin_docx
-        return download(render_file(issue), f"bulletin-{chosen.first_day:%Y%m%d}-{chosen.last_day:%Y%m%d}.{wanted}")
+        return download(render_file(issue), f"bulletin-{chosen.first_day:%Y%m%d}-{chosen.last_day:%Y%m%d}.{wanted}",
+                        request=request, detail={"period": [str(chosen.first_day), str(chosen.last_day)]})
     return render(request, "web/bulletin.html", {
         "bulletin": issue, "chart": bar_chart_svg(issue.chart_bars), "period": chosen.code, "periods": PERIODS,
         "period_query": _period_query(chosen), "start": chosen.first_day, "last_day": chosen.last_day,

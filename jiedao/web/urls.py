@@ -1,14 +1,16 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from jiedao.accounts.views import SignInView
+
 from . import leader, photo_publishing, views
 
 app_name = "web"
 urlpatterns = [
     path("", views.inbox, name="inbox"),
     path("cases/export.xlsx", views.inbox_export, name="inbox-export"),
-    path("login/", auth_views.LoginView.as_view(template_name="web/login.html", redirect_authenticated_user=True),
-         name="login"),
+    # Lockouts (django-axes) and the second factor: jiedao/accounts.
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),

@@ -104,23 +104,24 @@ EXPORT_LIMIT = 10_000
 @require_GET
 def inbox_export(request: HttpRequest) -> HttpResponse:
     """The list as it is filtered on the page, as an Excel workbook (at most EXPORT_LIMIT rows)."""
-    box, _filters, cases = _inbox_selection(request)
+    box, filters, cases = _inbox_selection(request)
     now = clock.now()
     warning_ratio = float(CasePolicy.current().warning_ratio)
     columns = [Column(_("案件编号"), width=14), Column(_("问题分类"), width=18), Column(_("事发位置"), width=32),
                Column(_("单元网格"), width=18), Column(_("职能部门"), width=16), Column(_("状态"), width=10),
                Column(_("时限"), width=10), Column(_("上报时间"), "datetime", 18),
                Column(_("处置期限"), "datetime", 18), Column(_("结案时间"), "datetime", 18)]
-    rows = ((case.number, case.item.name, case.address, case.grid.name,
+    rows = [(case.number, case.item.name, case.address, case.grid.name,
              case.department.name if case.department else "", case.get_state_display(),
              light_view(case=case, now=now, warning_ratio=warning_ratio).label, case.reported_at,
              case.deadline_at, case.closed_at)
-            for case in cases[:EXPORT_LIMIT])
+            for case in cases[:EXPORT_LIMIT]]
     label = BOX_BY_CODE[box].label if box in BOX_BY_CODE else box
     data = table_to_xlsx(title=f"{_('案件清单')} · {label}",
                          subtitle=_("导出时间 %(now)s") % {"now": timezone.localtime(now).strftime("%Y-%m-%d %H:%M")},
                          columns=columns, rows=rows)
-    return download(data, f"cases-{box}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx")
+    return download(data, f"cases-{box}-{timezone.localtime(now):%Y%m%d-%H%M}.xlsx", request=request, rows=len(rows),
+                    detail={"box": box, "filters": {name: value for name, value in filters.items() if value}})
 
 
 # ---------------------------------------------------------------- one case
