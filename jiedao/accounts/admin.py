@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm, AdminUserCreation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from jiedao.audit.admin_changes import AuditedAdmin
 from jiedao.audit.models import EventKind
 from jiedao.audit.services import object_target, security_event_record
 from jiedao.readonly_admin import ReadOnlyAdmin
@@ -71,7 +72,7 @@ def _difference(before: list, after: list) -> dict:
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     fieldsets = (*BaseUserAdmin.fieldsets, (_("联系方式"), {"fields": ("full_name", "phone")}),
                  (_("登录安全"), {"fields": ("must_change_password",)}))
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1",

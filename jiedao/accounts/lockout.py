@@ -70,8 +70,6 @@ class SignInLockoutHandler(AxesDatabaseHandler):
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs):
         # The lockout check (AxesStandaloneBackend) marks a request it refused before any password was tried.
         already_locked = bool(getattr(request, "axes_locked_out", False))
-        if request is not None:
-            request.jiedao_refused_while_locked = already_locked
         super().user_login_failed(sender, credentials, request, **kwargs)
         if request is None or already_locked or not getattr(request, "axes_locked_out", False):
             return

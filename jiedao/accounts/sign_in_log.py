@@ -33,8 +33,8 @@ def _sign_in_failed(sender, credentials, request=None, **kwargs):
     security_event_record(kind=EventKind.SIGN_IN_FAILED, request=request, actor_name=username,
                           outcome=Outcome.FAILURE, target=object_target(account) if account else "",
                           target_label=username,
-                          detail={"reason": "locked" if getattr(request, "jiedao_refused_while_locked", False) else "credentials",
-                                  "locked_out": bool(getattr(request, "axes_locked_out", False)),
+                          # The lockout check marks a request it refused before any password was tried.
+                          detail={"reason": "locked" if getattr(request, "axes_locked_out", False) else "credentials",
                                   "path": request.path if request is not None else ""})
 
 

@@ -112,7 +112,8 @@ def second_factor_manage(request: HttpRequest) -> HttpResponse:
     step = request.POST.get("step", "")
     if request.method == "POST":
         if step == "start" and device is None:
-            pending = services.second_factor_start(user=user)
+            services.second_factor_start(user=user)
+            return redirect("accounts:second-factor")
         elif step == "confirm" and device is None and pending is not None:
             if services.second_factor_confirm(device=pending, token=_code(request), request=request):
                 otp_login(request, pending)

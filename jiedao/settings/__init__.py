@@ -25,6 +25,8 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,ht
 INSTALLED_APPS = [
     # Django's admin on Jiedao's site: one sign-in door (with the second factor) and every change logged.
     "jiedao.admin_site.JiedaoAdminConfig",
+    # Before django.contrib.auth: its createsuperuser (password rules, no bypass) takes precedence.
+    "jiedao.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -36,7 +38,6 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "jiedao.accounts",
     "jiedao.audit",
     "jiedao.territory",
     "jiedao.catalogue",

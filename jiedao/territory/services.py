@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -21,6 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
+
+from jiedao.audit.models import EventKind
+from jiedao.audit.services import object_target, security_event_record
 
 from .models import (
     ORGANISATION_ROLES,
@@ -524,19 +528,29 @@ def _people_rows(columns: dict[str, int], body: list[tuple[int, list[Any]]]) -> 
         if row_errors:
             errors.extend(RowError(number, field_name, message) for field_name, message in row_errors)
             continue
+        if values["password"]:
+            # The same rules as every other way of setting a password (AUTH_PASSWORD_VALIDATORS).
+            candidate = get_user_model()(username=username, full_name=values["full_name"], phone=values["phone"])
+            try:
+                validate_password(values["password"], user=candidate)
+            except ValidationError as error:
+                errors.extend(RowError(number, "初始密码", str(message)) for message in error.messages)
+                continue
         rows.append(_PersonRow(row=number, username=username, full_name=values["full_name"], phone=values["phone"],
                                role=role, unit=unit, organisation=organisation, password=values["password"]))
     return rows, errors
 
 
-def people_import_xlsx(*, file) -> ImportResult:
+def people_import_xlsx(*, file, request=None) -> ImportResult:
     """Create or update people and give each the duty of their row, from the first sheet of an
     .xlsx file (a path or a file object) with the columns 账号, 姓名, 手机号, 角色 (label or code),
     负责范围编码 or 所属单位编码, 初始密码 (optional).
 
-    A new person without a password gets an unusable one (an administrator sets it later); an
-    existing person keeps their password. Raises `ImportRejected` and writes nothing if any row
-    is wrong. `extra["duties_created"]` counts the new duties.
+    A new person without a password gets an unusable one (an administrator sets it later); one with
+    a password (checked against the password rules) must change it at first sign-in; an existing
+    person keeps their password. Raises `ImportRejected` and writes nothing if any row is wrong.
+    `extra["duties_created"]` counts the new duties. Each new duty is in the security log
+    (DUTY_CHANGED), with `request`'s person and address when there is one.
     """
     columns, body, errors = _sheet_rows(file)
     if errors:
@@ -556,6 +570,7 @@ def people_import_xlsx(*, file) -> ImportResult:
                     user = user_model(username=row.username, full_name=row.full_name, phone=row.phone)
                     if row.password:
                         user.set_password(row.password)
+                        user.must_change_password = True
                     else:
                         user.set_unusable_password()
                     user.save()
@@ -566,9 +581,14 @@ def people_import_xlsx(*, file) -> ImportResult:
                     result.updated += 1
                 unit = row.unit if row.role in TERRITORIAL_ROLES else None
                 organisation = row.organisation if row.role in ORGANISATION_ROLES else None
-                _duty, created = Duty.objects.get_or_create(user=user, role=row.role, unit=unit,
-                                                            organisation=organisation)
+                duty, created = Duty.objects.get_or_create(user=user, role=row.role, unit=unit,
+                                                           organisation=organisation)
                 result.extra["duties_created"] += created
+                if created:
+                    security_event_record(kind=EventKind.DUTY_CHANGED, request=request, target=object_target(user),
+                                          target_label=user.get_username(),
+                                          detail={"duties": {"added": [f"{duty} [{duty.role}]"], "removed": []},
+                                                  "source": "people_import", "row": row.row})
     except IntegrityError as error:
         raise ImportRejected([RowError(None, "database", str(_("写入失败：%(error)s") % {"error": error}))]) from error
     return result

@@ -285,7 +285,7 @@ def _org_import(request: HttpRequest) -> list:
         if kind == "units":
             result = units_import_geojson(data=upload.read())
         elif kind == "people":
-            result = people_import_xlsx(file=upload)
+            result = people_import_xlsx(file=upload, request=request)
         else:
             raise Http404
     except ImportRejected as rejected:

@@ -169,7 +169,9 @@
           if (response.ok) { return { outcome: "sent", status: status, data: data }; }
           // No session (401), a redirect to the sign-in page, or a CSRF refusal (403 without our JSON):
           // keep the item, ask for a new sign-in.
-          if (status === 401 || response.type === "opaqueredirect" || (status === 403 && !(data && data.detail))) {
+          // A password an administrator set must first be changed: that too is a matter of signing in.
+          if (status === 401 || response.type === "opaqueredirect" || (status === 403 && !(data && data.detail)) ||
+              (data && data.code === "password_change_required")) {
             return { outcome: "signin", status: status };
           }
           if (status === 408 || status === 425 || status === 429 || status >= 500) {
