@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from jiedao.readonly_admin import ReadOnlyAdmin
 
-from .models import SecurityEvent
+from .models import AuditPolicy, SecurityEvent
 
 
 @admin.register(SecurityEvent)
@@ -11,3 +11,14 @@ class SecurityEventAdmin(ReadOnlyAdmin):
     list_filter = ("kind", "outcome")
     search_fields = ("actor_name", "target", "target_label", "address")
     date_hierarchy = "at"
+
+
+@admin.register(AuditPolicy)
+class AuditPolicyAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "retention_days")
+
+    def has_add_permission(self, request):
+        return not AuditPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -85,6 +85,8 @@ def test_importing_again_updates_people_without_duplicating_duties(places):
     (("zhao wu", "赵", "", "网格员", "440305001001001", None, None),
      RowError(5, "账号", "账号只能包含字母、数字和 @/./+/-/_")),
     (("zhao", None, "", "网格员", "440305001001001", None, None), RowError(5, "姓名", "姓名不能为空")),
+    (("zhao", "赵", "", "网格员", "440305001001001", None, "qingxi12345"),
+     RowError(5, "初始密码", "密码须包含大写字母、小写字母、数字、符号中的至少 3 类。")),
 ])
 def test_each_kind_of_error_is_reported_by_row_and_nothing_is_written(places, row, expected):
     before = state()
@@ -116,3 +118,20 @@ def test_blank_rows_are_skipped(places):
     result = people_import_xlsx(file=workbook(VALID[0], (None,) * 7, VALID[2]))
 
     assert (result.created, Role.GRID_WORKER in Duty.objects.values_list("role", flat=True)) == (2, True)
+
+
+def test_a_new_person_given_a_password_must_change_it_and_each_new_duty_is_logged(places):
+    from django.test import RequestFactory
+
+    from jiedao.audit.models import EventKind, SecurityEvent
+
+    request = RequestFactory().post("/org/", REMOTE_ADDR="10.30.0.1")
+    request.user = User.objects.create_user(username="sysadmin", password="x")
+
+    people_import_xlsx(file=workbook(*VALID), request=request)
+
+    assert User.objects.get(username="wangwg").must_change_password is True
+    duties = SecurityEvent.objects.filter(kind=EventKind.DUTY_CHANGED).order_by("pk")
+    assert [(event.actor_name, event.address, event.target_label) for event in duties] == [
+        ("sysadmin", "10.30.0.1", "wangwg"), ("sysadmin", "10.30.0.1", "lisj"), ("sysadmin", "10.30.0.1", "sunhw")]
+    assert duties[0].detail["source"] == "people_import"
