@@ -94,11 +94,13 @@ def _fresh_caches():
 
 
 def _reset_domain_caches():
+    from jiedao.accounts.policy import sign_in_policy_forget
     from jiedao.open311.lookups import lookups_forget
     from jiedao.territory import locator
     from jiedao.worktime import selectors
 
     lookups_forget()
+    sign_in_policy_forget()
     reset = getattr(locator, "grid_locator_reset", None)
     if reset:
         reset()

@@ -127,3 +127,13 @@ def test_a_person_without_admin_rights_cannot_unlock(client, world):
     assert not SecurityEvent.objects.filter(kind=EventKind.UNLOCKED).exists()
     client.logout()
     assert _sign_in(client, "grid_worker", RIGHT, address="10.0.0.9").status_code == 429
+
+
+def test_a_sign_in_and_a_sign_out_are_logged_with_the_address_and_the_browser(client, world):
+    _sign_in(client, "grid_worker", RIGHT)
+    client.post("/logout/", REMOTE_ADDR="10.0.0.7", HTTP_USER_AGENT="probe/1.0")
+
+    events = list(SecurityEvent.objects.order_by("pk").values_list("kind", "actor_id", "address", "user_agent"))
+    worker = world.people.grid_worker.pk
+    assert events == [(EventKind.SIGN_IN, worker, "10.0.0.7", "probe/1.0"),
+                      (EventKind.SIGN_OUT, worker, "10.0.0.7", "probe/1.0")]
