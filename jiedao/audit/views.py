@@ -37,7 +37,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "audit/event_list.html", {
-        "page": page, "chosen": chosen, "kinds": EventKind.choices, "outcomes": Outcome.choices,
+        "page": page, "rows": [(event, _detail_text(event.detail)) for event in page.object_list], "chosen": chosen, "kinds": EventKind.choices, "outcomes": Outcome.choices,
         "query_without_page": query.urlencode(),
     })
 
@@ -63,9 +63,10 @@ def event_export(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_text(detail: dict) -> str:
+    """`key: value; …`, values as JSON (what the page and the export show of the details)."""
     import json
 
-    return json.dumps(detail, ensure_ascii=False, sort_keys=True) if detail else ""
+    return "; ".join(f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in sorted(detail.items()))
 
 
 def _filter_detail(chosen: EventFilter) -> dict:
