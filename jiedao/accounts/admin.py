@@ -39,7 +39,7 @@ class UserAddForm(AdminUserCreationForm):
         self.fields["must_change_password"].help_text = MUST_CHANGE_HELP
 
 
-class PasswordResetForm(AdminPasswordChangeForm):
+class AdminPasswordSetForm(AdminPasswordChangeForm):
     """An administrator sets someone's password: the rules apply, and by default the owner must
     change it at their next sign-in."""
 
@@ -78,7 +78,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "usable_password", "password1",
                                                                "password2", "must_change_password")}),)
     add_form = UserAddForm
-    change_password_form = PasswordResetForm
+    change_password_form = AdminPasswordSetForm
     change_user_password_template = "admin/accounts/user/change_password.html"
     list_display = ("username", "full_name", "phone", "is_active", "is_staff", "must_change_password")
     search_fields = ("username", "full_name", "phone")
