@@ -5,7 +5,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jiedao.audit.models import EventKind
+from jiedao.audit.models import EventKind, Outcome
 from jiedao.audit.services import object_target, security_event_record
 
 from .second_factor import DEVICE_NAME
@@ -53,7 +53,7 @@ def second_factor_confirm(*, device: TOTPDevice, token: str, request: HttpReques
     """The first code from the app proves it holds the secret; then the factor is in force."""
     if not device.verify_is_allowed()[0] or not device.verify_token(token):
         security_event_record(kind=EventKind.SECOND_FACTOR_FAILED, request=request, actor=device.user,
-                              outcome="failure", target=object_target(device.user),
+                              outcome=Outcome.FAILURE, target=object_target(device.user),
                               target_label=device.user.get_username(), detail={"step": "enrol"})
         return False
     with transaction.atomic():
@@ -74,7 +74,7 @@ def second_factor_check(*, device: TOTPDevice, token: str, request: HttpRequest 
     if allowed and device.verify_token(token):
         return True
     security_event_record(kind=EventKind.SECOND_FACTOR_FAILED, request=request, actor=device.user,
-                          outcome="failure", target=object_target(device.user),
+                          outcome=Outcome.FAILURE, target=object_target(device.user),
                           target_label=device.user.get_username(),
                           detail={"step": step, "throttled": not allowed})
     return False

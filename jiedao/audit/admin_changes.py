@@ -10,10 +10,15 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from .models import EventKind
 from .services import object_target, security_event_record
 
-# Changes to these models are changes of who may do what: logged under their own kinds.
-KIND_BY_MODEL = {
+# Changes to these models are changes of who may do what, or of how someone signs in: logged
+# under their own kinds (one kind for any change, or one per kind of change).
+KIND_BY_MODEL: dict[str, EventKind | dict[EventKind, EventKind]] = {
     "territory.duty": EventKind.DUTY_CHANGED,
     "auth.group": EventKind.PERMISSION_CHANGED,
+    # An administrator removes the authenticator of someone who lost their phone.
+    "otp_totp.totpdevice": {EventKind.ADMIN_ADDED: EventKind.SECOND_FACTOR_ADDED,
+                            EventKind.ADMIN_CHANGED: EventKind.SECOND_FACTOR_ADDED,
+                            EventKind.ADMIN_DELETED: EventKind.SECOND_FACTOR_REMOVED},
 }
 ACTION_LIMIT = 200  # objects named in one bulk action's record
 
@@ -25,13 +30,15 @@ def _plain(message) -> list | str:
     return json.loads(json.dumps(message, default=str))
 
 
-def _kind_for(obj, default: EventKind) -> EventKind:
-    return KIND_BY_MODEL.get(f"{obj._meta.app_label}.{obj._meta.model_name}", default)
+def _kind_for(label: str, default: EventKind) -> EventKind:
+    kind = KIND_BY_MODEL.get(label, default)
+    return kind.get(default, default) if isinstance(kind, dict) else kind
 
 
 class AuditedAdmin:
     def _record(self, request, obj, kind: EventKind, detail: dict) -> None:
-        security_event_record(kind=_kind_for(obj, kind), request=request, target=object_target(obj),
+        label = f"{obj._meta.app_label}.{obj._meta.model_name}"
+        security_event_record(kind=_kind_for(label, kind), request=request, target=object_target(obj),
                               target_label=str(obj), detail={"admin": kind.value, **detail})
 
     def log_addition(self, request, obj, message):
@@ -65,9 +72,8 @@ class AuditedAdmin:
         response = super().response_action(request, queryset)
         if action in actions and action != "delete_selected" and (selected or select_across):
             model = self.model._meta
-            kind = KIND_BY_MODEL.get(f"{model.app_label}.{model.model_name}", EventKind.ADMIN_CHANGED)
             security_event_record(
-                kind=kind, request=request, target=f"{model.app_label}.{model.model_name}",
+                kind=_kind_for(f"{model.app_label}.{model.model_name}", EventKind.ADMIN_CHANGED), request=request, target=f"{model.app_label}.{model.model_name}",
                 target_label=str(actions[action][2]),
                 detail={"admin": "action", "action": action, "all": select_across,
                         "objects": selected[:ACTION_LIMIT], "count": len(selected)})

@@ -116,3 +116,16 @@ def test_every_registered_admin_is_audited():
 
     assert [type(model_admin).__name__ for model_admin in admin.site._registry.values()
             if not isinstance(model_admin, AuditedAdmin)] == []
+
+
+def test_an_administrator_removing_someones_authenticator_is_logged_as_such(admin_client, world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=world.people.leader, name="authenticator", confirmed=True)
+
+    answer = admin_client.post(f"/admin/otp_totp/totpdevice/{device.pk}/delete/", {"post": "yes"},
+                               REMOTE_ADDR=ADDRESS)
+
+    assert answer.status_code == 302
+    event = SecurityEvent.objects.get(kind=EventKind.SECOND_FACTOR_REMOVED)
+    assert (event.actor_name, event.address, event.target) == ("admin", ADDRESS, f"otp_totp.totpdevice:{device.pk}")
