@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "jiedao.accounts",
     "jiedao.audit",
+    "jiedao.backup",
     "jiedao.territory",
     "jiedao.catalogue",
     "jiedao.worktime",
@@ -119,6 +120,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "jiedao" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where `manage.py backup` puts its folders (ARCHITECTURE.md, "Backups"): a disk of its own in production.
+JIEDAO_BACKUP_DIR = Path(envstr("JIEDAO_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 if envstr("S3_BUCKET", ""):
     DEFAULT_FILE_STORAGE_BACKEND = {
