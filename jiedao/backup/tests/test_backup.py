@@ -61,13 +61,13 @@ def _facts() -> dict:
     }
 
 
-def _empty_database(tmp_path: Path) -> tuple[str, callable]:
+def _empty_database(tmp_path: Path, suffix: str = "restored") -> tuple[str, callable]:
     """A new empty database beside the suite's own, and how to drop it."""
     settings = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'restored.sqlite3'}", lambda: None
+        return f"sqlite:///{tmp_path / f'{suffix}.sqlite3'}", lambda: None
 
-    name = f"{settings['NAME']}_restored"
+    name = f"{settings['NAME']}_{suffix}"
     server = (f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@{settings['HOST']}:{settings['PORT']}")
 
     def run(sql: str) -> None:
@@ -172,6 +172,29 @@ def test_the_restore_says_what_it_found(round_trip):
     cases, events, photos = (len(round_trip.source[key]) for key in ("cases", "events", "photos"))
 
     assert f"案件 {cases} 件，事件 {events} 条，照片 {photos} 张" in round_trip.restore_output
+
+
+def test_replacing_a_database_that_has_data_backs_that_data_up_first(round_trip, tmp_path):
+    url, drop = _empty_database(tmp_path, "replaced")
+    place = dict(url=url, var=tmp_path / "var", media=tmp_path / "media")
+    try:
+        assert _manage("restore", str(round_trip.backup), **place).returncode == 0
+        refused = _manage("restore", str(round_trip.backup), **place)
+        assert refused.returncode == 1 and "不是空的" in refused.stderr
+
+        replaced = _manage("restore", str(round_trip.backup), "--replace", **place)
+
+        assert replaced.returncode == 0, replaced.stderr[-3000:]
+        (saved,) = (tmp_path / "var" / "backups").iterdir()
+        saved_log = json.loads((saved / "manifest.json").read_text())["tables"]["audit.securityevent"]["rows"]
+        assert saved_log == len(round_trip.source["security"]) + 2  # the first restore, the refusal
+        log = _query(url, "SELECT kind, outcome, detail FROM audit_securityevent ORDER BY id")
+        assert len(log) == len(round_trip.source["security"]) + 1
+        kind, outcome, detail = log[-1]
+        detail = json.loads(detail) if isinstance(detail, str) else detail
+        assert (kind, outcome, detail["replaced_data_saved_as"]) == (EventKind.RESTORE, Outcome.SUCCESS, saved.name)
+    finally:
+        drop()
 
 
 # ---------------------------------------------------------------- refusals: nothing is changed
