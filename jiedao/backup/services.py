@@ -88,6 +88,9 @@ def _media_archive(names: list[str], target: Path) -> tuple[int, list[str]]:
     written, missing = 0, []
     with tarfile.open(target, "w") as archive:
         for name in names:
+            if not default_storage.exists(name):
+                missing.append(name)
+                continue
             try:
                 size = default_storage.size(name)
                 stream = default_storage.open(name, "rb")
