@@ -29,11 +29,11 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
 	$(BIN)/ruff check .
-	$(BIN)/pytest -n 2 -q
+	$(BIN)/pytest -n 2 -q -rs
 
 # The same suite against the local PostgreSQL (CI runs this after `make test`).
 test-pg: $(STAMP)
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jiedao} $(BIN)/pytest -n 2 -q
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/jiedao} $(BIN)/pytest -n 2 -q -rs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

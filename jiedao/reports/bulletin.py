@@ -2,19 +2,18 @@
 
 A `Bulletin` is plain data (the evaluation assembles it); this module only lays it out. The PDF is
 rendered by WeasyPrint from an HTML template with the CJK font embedded (subset); the DOCX by
-python-docx with the East Asian font named, so Word on an office PC uses its own CJK font."""
+python-docx with the East Asian font named, so Word on an office PC uses its own CJK font. Both
+charts are drawn with the font the project ships (`fonts.py`), whatever fonts the machine has."""
 
-import functools
 import io
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-CJK_FONT = "Noto Sans CJK SC"
+from .fonts import CJK_FONT, cjk_font_file
+
 DOCX_CJK_FONT = "宋体"
 
 
@@ -58,24 +57,13 @@ def bar_chart_svg(bars: list[tuple[str, float]], *, width: int = 640, bar_height
     return "".join(parts)
 
 
-@functools.cache
-def cjk_font_file() -> str | None:
-    """The file of the CJK font on this machine (fontconfig knows it), or None."""
-    if shutil.which("fc-match") is None:
-        return None
-    found = subprocess.run(["fc-match", "-f", "%{file}", f"{CJK_FONT}:lang=zh-cn"], capture_output=True,
-                           text=True, timeout=10, check=False).stdout.strip()
-    return found if found and "CJK" in found else None
-
-
 def bar_chart_png(bars: list[tuple[str, float]], *, width: int = 1280, bar_height: int = 36) -> bytes | None:
-    """The same chart as a PNG for Word (which draws no SVG reliably); None without a CJK font."""
+    """The same chart as a PNG for Word (which draws no SVG reliably); None without bars."""
     from PIL import Image, ImageDraw, ImageFont
 
-    font_file = cjk_font_file()
-    if not bars or font_file is None:
+    if not bars:
         return None
-    font = ImageFont.truetype(font_file, 22)
+    font = ImageFont.truetype(str(cjk_font_file()), 22)
     label_width, gap, top = 300, 12, 8
     largest = max(value for _label, value in bars) or 1
     height = top * 2 + len(bars) * (bar_height + gap)
@@ -101,6 +89,7 @@ def bulletin_pdf(bulletin: Bulletin) -> bytes:
 
     html = render_to_string("reports/bulletin.html", {
         "bulletin": bulletin, "chart": bar_chart_svg(bulletin.chart_bars), "font": CJK_FONT,
+        "font_url": cjk_font_file().as_uri(),
         "issued": timezone.localtime(bulletin.issued_at),
     })
     return HTML(string=html).write_pdf()
@@ -133,12 +122,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
             cell.text = f"{label}\n{value}"
     if bulletin.chart_bars:
         document.add_heading(bulletin.chart_title, level=2)
-        chart = bar_chart_png(bulletin.chart_bars)
-        if chart is not None:
-            document.add_picture(io.BytesIO(chart), width=Cm(16))
-        else:  # no CJK font to draw with: the figures as a list
-            for label, value in bulletin.chart_bars:
-                document.add_paragraph(f"{label}：{value:g}", style="List Bullet")
+        document.add_picture(io.BytesIO(bar_chart_png(bulletin.chart_bars)), width=Cm(16))
     for section in bulletin.tables:
         document.add_heading(section.title, level=1)
         if section.note:

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "jiedao.audit",
+    "jiedao.backup",
     "jiedao.territory",
     "jiedao.catalogue",
     "jiedao.worktime",
@@ -160,6 +161,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "jiedao" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where `manage.py backup` puts its folders (ARCHITECTURE.md, "Backups"): a disk of its own in production.
+JIEDAO_BACKUP_DIR = Path(envstr("JIEDAO_BACKUP_DIR", str(VAR_DIR / "backups")))
 
 if envstr("S3_BUCKET", ""):
     DEFAULT_FILE_STORAGE_BACKEND = {

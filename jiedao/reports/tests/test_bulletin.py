@@ -1,8 +1,16 @@
 import io
+import os
+import subprocess
+import sys
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jiedao.reports.bulletin import Bulletin, BulletinTable, bar_chart_svg, bulletin_docx, bulletin_pdf
+
+# fontconfig shown no font directory at all: a machine with no fonts (absolute, or fontconfig
+# ignores it and loads the system's configuration).
+NO_FONTS = Path(__file__).resolve().with_name("no-fonts.conf")
 
 BULLETIN = Bulletin(
     title="关于十一月人居环境整治工作情况的通报", issuer="青溪街道办事处", period_label="2026 年 11 月",
@@ -36,6 +44,45 @@ def test_the_pdf_embeds_a_cjk_font():
     content = _inflated(pdf)
     assert b"NotoSansCJK" in content  # the font's name, on an embedded subset
     assert b"/FontFile" in content  # the font program itself is in the file
+
+
+def _made_without_system_fonts(tmp_path, kind: str) -> Path:
+    """The bulletin as `kind` ("pdf" or "docx"), made by a fresh interpreter that sees no font of
+    the machine: fontconfig reads FONTCONFIG_FILE when it starts, so this process cannot hide them."""
+    env = {**os.environ, "FONTCONFIG_FILE": str(NO_FONTS), "DJANGO_SETTINGS_MODULE": "jiedao.settings.test"}
+    assert subprocess.run(["fc-list"], env=env, capture_output=True, text=True, check=True).stdout == ""
+    made = tmp_path / f"bulletin.{kind}"
+    script = ("import sys, django; django.setup()\n"
+              "from pathlib import Path\n"
+              "from jiedao.reports import bulletin\n"
+              "from jiedao.reports.tests.test_bulletin import BULLETIN\n"
+              f"Path(sys.argv[1]).write_bytes(bulletin.bulletin_{kind}(BULLETIN))\n")
+    finished = subprocess.run([sys.executable, "-c", script, str(made)], env=env, capture_output=True,
+                              text=True, timeout=300, check=False)
+    assert finished.returncode == 0, finished.stderr[-3000:]
+    return made
+
+
+def test_with_the_machines_fonts_hidden_the_pdf_text_extracts_as_chinese_in_the_shipped_font(tmp_path):
+    from pypdf import PdfReader
+
+    reader = PdfReader(_made_without_system_fonts(tmp_path, "pdf"))
+
+    text = reader.pages[0].extract_text()
+    assert text.splitlines()[0] == "关于十一月人居环境整治工作情况的通报"
+    assert "1 桃源社区 92.3" in text.splitlines()  # a row of the red list
+    assert text.count("柳岸社区") == 1  # a label of the chart (SVG)
+    fonts = {font["/BaseFont"].split("+")[-1] for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts == {"Noto-Sans-CJK-SC"}  # the one font it could find: the shipped one
+
+
+def test_with_the_machines_fonts_hidden_the_word_file_still_has_its_chart(tmp_path):
+    from docx import Document
+
+    document = Document(_made_without_system_fonts(tmp_path, "docx"))
+
+    assert len(document.inline_shapes) == 1
 
 
 def test_the_docx_has_the_title_tables_and_an_east_asian_font():
