@@ -2,6 +2,7 @@
 conditional update in one transaction. Pages, the API, commands and the worker all call these."""
 
 import hmac
+import json
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -658,7 +659,10 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
         with transaction.atomic():
             live = _locked_live_case(case)
             from_state = live.state
-            data: dict = {"public": True, "name": name, "contact": contact}
+            data: dict = {"public": True}
+            # The resident's name and contact never go in `data` or `actor_name` (shown to every
+            # viewer): encrypted in `personal`, shown by the rule in contact.py.
+            personal = json.dumps({"name": name, "contact": contact}, ensure_ascii=False) if name or contact else ""
             if case.pk != live.pk:
                 data["via_merged"] = case.number
             if not_fixed and may_send_back_for_check(case=live, now=now):
@@ -680,7 +684,7 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
                 action = "public_update"
             event = CaseEvent.objects.create(
                 case=live, action=action, from_state=from_state, to_state=live.state, actor=None,
-                actor_name=name or str(_("群众")), actor_role="", at=now, opinion=text, data=data,
+                actor_name=str(_("群众")), actor_role="", at=now, opinion=text, data=data, personal=personal,
                 client_key=client_key or None,
             )
             saved += _save_photos(case=live, event=event, prepared=prepared, stage=PhotoStage.PUBLIC, by=None,
