@@ -73,6 +73,15 @@ class ResidentContactOut(Schema):
     is_masked: bool
 
 
+class ResidentContactAtOut(ResidentContactOut):
+    at: LocalDateTime
+
+
+class ContactRevealOut(Schema):
+    reporter: ResidentContactOut
+    updates: list[ResidentContactAtOut]
+
+
 class EventOut(Schema):
     at: LocalDateTime
     action: str

@@ -11,13 +11,14 @@ Stored encrypted at rest (`jiedao.privacy.fields.EncryptedTextField`)."""
 from dataclasses import dataclass, field
 from enum import IntEnum
 
-from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
 
 from jiedao.audit.models import EventKind
 from jiedao.audit.services import object_target, security_event_record
 from jiedao.territory.models import Role
 
 from .access import can_view, roles_on_case
+from .errors import NotAllowed
 from .models import Case, CaseEvent
 
 CONTACT_REVEAL_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
@@ -149,7 +150,7 @@ def case_contacts(*, user, case: Case, events=(), full: bool = False) -> CaseCon
 def case_contact_reveal(*, user, case: Case, request=None) -> CaseContacts:
     """Every resident contact on the case in full, for the command centre; logged each time."""
     if contact_access(user=user, case=case) != ContactAccess.REVEAL:
-        raise PermissionDenied
+        raise NotAllowed(_("只有受理、值班长和派遣人员可以查看完整联系方式"))
     events = [event for event in case.events.order_by("at", "id") if event.personal]
     contacts = case_contacts(user=user, case=case, events=events, full=True)
     security_event_record(kind=EventKind.CONTACT_REVEALED, request=request, actor=user,

@@ -116,6 +116,10 @@ class Case(models.Model):
     # unlike the readable number, and never reused.
     tracking_code = models.CharField(_("查询码"), max_length=12, null=True, blank=True, unique=True,
                                      editable=False)
+    # The address of the case's public page (/p/c/<code>/): unguessable, so the public pages cannot
+    # be walked by sequential number; a different code from the holder's tracking code.
+    public_code = models.CharField(_("公开页代码"), max_length=12, null=True, blank=True, unique=True,
+                                   editable=False)
     # A duplicate merged into another case (作废 as 重复): where the residents following it look now.
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_duplicates", verbose_name=_("并入案件"))

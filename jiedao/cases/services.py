@@ -260,6 +260,7 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                 reporter=by, reporter_name=(reporter_name or "").strip()[:60],
                 reporter_phone=(reporter_phone or "").strip()[:20], reported_at=now,
                 is_self_handled=self_handled, client_key=client_key or None, tracking_code=new_tracking_code(),
+                public_code=new_tracking_code(),
                 fixed_by=by if self_handled else None, fixed_at=now if self_handled else None,
             )
             case.save()

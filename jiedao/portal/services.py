@@ -82,9 +82,11 @@ def resident_report(*, item: CatalogueItem | None, longitude, latitude, crs: str
     )
 
 
-def open_case_for_addition(number: str) -> Case:
-    """The open case a resident chose to add their report to (a suggested duplicate)."""
-    case = Case.objects.filter(number=(number or "").strip(), state__in=OPEN_STATES).first()
+def open_case_for_addition(code: str) -> Case:
+    """The open, published case a resident chose to add their report to (a suggested duplicate), by its public code."""
+    from .selectors import published_cases
+
+    case = published_cases().filter(public_code=(code or "").strip().upper(), state__in=OPEN_STATES).first()
     if case is None:
         raise InvalidInput(_("该问题已办结或不存在，请直接提交新的反映"), field="add_to")
     return case
@@ -284,7 +286,7 @@ def _send_notices(follow: Follow, events: list[CaseEvent]) -> None:
             lines.append(_("%(when)s  %(number)s %(item)s：%(step)s\n    %(url)s") % {
                 "when": timezone.localtime(event.at).strftime("%m-%d %H:%M"), "number": case.number,
                 "item": case.item.name, "step": public_step(event),
-                "url": public_url(reverse("portal:case", args=[case.number]))})
+                "url": public_url(reverse("portal:case", args=[case.public_code]))})
         if len(events) == 1:
             case = events[0].case
             subject = _("【%(site)s】%(number)s %(item)s：%(step)s") % {

@@ -173,7 +173,10 @@ def case_contact(request: HttpRequest, number: str) -> HttpResponse:
     """The residents' contacts on one case in full, for the command centre to call back; each
     time in the security log, never cached."""
     case = _case_or_404(request, number)
-    contacts = case_contact_reveal(user=request.user, case=case, request=request)
+    try:
+        contacts = case_contact_reveal(user=request.user, case=case, request=request)
+    except CaseError as error:
+        raise PermissionDenied(error.message) from error
     events = [event for event in case_timeline(case=case) if event.pk in contacts.updates]
     return render(request, "web/case_contact.html", {
         "case": case, "contacts": contacts,
