@@ -3,8 +3,8 @@
 from datetime import datetime
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils.cache import add_never_cache_headers
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiedao.cases import services as case_services
 from jiedao.cases.errors import InvalidInput
-from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CaseSource
+from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CaseSource, CaseState
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.territory.models import Unit
 
@@ -35,7 +35,7 @@ SETTLE_SECONDS = 5
 SEND_ATTEMPTS = 5
 # Followers of an area or a category hear of new problems and of closings; a case's followers of every public
 # step but these (a duplicate's followers already hear of the merge; a rating is the rater's own news).
-AREA_ACTIONS = frozenset({"report", "close"})
+AREA_ACTIONS = frozenset({"report", "accept", "close"})  # "report" only when published at once (see _followers_of)
 NOT_NEWS = frozenset({"merged_in", "rate"})
 
 
@@ -214,7 +214,9 @@ def follows_move_on_merge(*, duplicate_id: int, target_id: int, now: datetime) -
 def _followers_of(event: CaseEvent):
     case = event.case
     condition = Q(kind=FollowKind.CASE, case_id=case.pk)
-    if event.action in AREA_ACTIONS:
+    # A report intake has not accepted is not published: only those following that case (the
+    # holder of its code) hear of it; the area and category hear from acceptance on.
+    if event.action in AREA_ACTIONS and event.to_state not in {CaseState.REPORTED, CaseState.VERIFYING}:
         codes = [code for code in case.territory_path.strip("/").split("/") if code]
         condition |= Q(kind=FollowKind.AREA, unit__code__in=codes) | Q(kind=FollowKind.CATEGORY, item_id=case.item_id)
     # Only what happened since the follower confirmed: following is not a way to read the past by email.
