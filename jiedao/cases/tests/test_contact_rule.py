@@ -165,3 +165,21 @@ def test_the_admin_shows_contacts_masked_at_most(world, case, django_user_model)
     assert shown(listing) == shown(events) == shown(event_page) == (set(), set())
     assert shown(detail) == (set(), {"张**", "139****5678"})
     assert json.dumps(event.data) == '{"public": true}'
+
+
+def _zip_text(body: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        return "".join(archive.read(name).decode("utf-8", "ignore") for name in archive.namelist()
+                       if name.endswith(".xml"))
+
+
+def test_the_register_and_the_bulletin_never_carry_contacts(world, case):
+    leader = signed_in(world, "leader")
+
+    register = leader.get("/accountability/")
+    bulletin = leader.get("/bulletin/", {"format": "docx"})
+
+    assert (register.status_code, bulletin.status_code) == (200, 200)
+    assert shown(register.content.decode()) == (set(), set())
+    body = b"".join(bulletin.streaming_content) if bulletin.streaming else bulletin.content
+    assert shown(_zip_text(body)) == (set(), set())

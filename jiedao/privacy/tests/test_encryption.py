@@ -1,0 +1,91 @@
+"""Residents' contact data is encrypted at rest (数据保密性, 个人信息保护): what the database holds
+is a Fernet token; keys rotate (the first encrypts, all decrypt, `contacts_rekey` moves every value
+to the newest); production refuses to start without keys."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.management import call_command
+from django.db import connection
+
+from jiedao.cases import services
+from jiedao.cases.models import Case, CaseEvent, CaseSource
+from jiedao.conftest import report
+
+pytestmark = pytest.mark.django_db
+
+NAME, PHONE, EMAIL = "王秘密", "13911112222", "mimi@example.com"
+
+
+def raw(table: str, column: str, pk: int) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table} WHERE id = %s", [pk])
+        return cursor.fetchone()[0]
+
+
+@pytest.fixture
+def case(world, clock):
+    reported = report(world, by=None, source=CaseSource.RESIDENT, reporter_name=NAME, reporter_phone=PHONE)
+    services.case_resident_update(case=reported, text="补充", name=NAME, contact=EMAIL)
+    return reported
+
+
+def test_the_columns_hold_ciphertext_and_the_model_the_plain_values(case):
+    event = CaseEvent.objects.get(case=case, action="public_update")
+    stored = [raw("cases_case", "reporter_name", case.pk), raw("cases_case", "reporter_phone", case.pk),
+              raw("cases_caseevent", "personal", event.pk), raw("cases_caseevent", "data", event.pk),
+              raw("cases_caseevent", "actor_name", event.pk)]
+
+    assert all(value.startswith("gAAAAA") for value in stored[:3])
+    assert not any(secret in str(value) for value in stored for secret in (NAME, PHONE, EMAIL, "13911112222"[3:]))
+    fresh = Case.objects.get(pk=case.pk)
+    assert (fresh.reporter_name, fresh.reporter_phone) == (NAME, PHONE)
+    assert CaseEvent.objects.get(pk=event.pk).personal_data == {"name": NAME, "contact": EMAIL}
+
+
+def test_the_same_value_is_a_different_token_each_time(world, clock):
+    first = report(world, by=None, source=CaseSource.RESIDENT, reporter_phone=PHONE)
+    second = report(world, by=None, source=CaseSource.RESIDENT, reporter_phone=PHONE)
+
+    assert raw("cases_case", "reporter_phone", first.pk) != raw("cases_case", "reporter_phone", second.pk)
+
+
+def test_keys_rotate_the_first_encrypts_all_decrypt_and_rekey_moves_everything_to_the_newest(case, settings):
+    old_key = settings.JIEDAO_CONTACT_KEYS[0]
+    new_key = Fernet.generate_key().decode()
+    event = CaseEvent.objects.get(case=case, action="public_update")
+    before = raw("cases_case", "reporter_phone", case.pk)
+
+    settings.JIEDAO_CONTACT_KEYS = [new_key, old_key]
+    assert Case.objects.get(pk=case.pk).reporter_phone == PHONE  # an old token still opens
+    call_command("contacts_rekey", stdout=open(os.devnull, "w"))
+    after = raw("cases_case", "reporter_phone", case.pk)
+
+    assert after != before
+    assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == PHONE
+    settings.JIEDAO_CONTACT_KEYS = [new_key]  # the old key retired
+    assert Case.objects.get(pk=case.pk).reporter_phone == PHONE
+    assert CaseEvent.objects.get(pk=event.pk).personal_data == {"name": NAME, "contact": EMAIL}
+    settings.JIEDAO_CONTACT_KEYS = [old_key]  # a database rekeyed is closed to the old key alone
+    with pytest.raises(InvalidToken):
+        Case.objects.get(pk=case.pk)
+
+
+def _settings_import(**env) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if key != "JIEDAO_CONTACT_KEYS"}
+    environment |= {"DJANGO_SETTINGS_MODULE": "jiedao.settings", **env}
+    return subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=environment,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_refuses_to_start_without_the_keys():
+    refused = _settings_import(JIEDAO_PRODUCTION="1", DEBUG="0", SECRET_KEY="a-real-secret-" * 4)
+    started = _settings_import(JIEDAO_PRODUCTION="1", DEBUG="0", SECRET_KEY="a-real-secret-" * 4,
+                               JIEDAO_CONTACT_KEYS=Fernet.generate_key().decode())
+
+    assert refused.returncode != 0
+    assert "JIEDAO_CONTACT_KEYS" in refused.stderr
+    assert "JIEDAO_CONTACT_KEYS" not in started.stderr
