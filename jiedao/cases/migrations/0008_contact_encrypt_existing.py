@@ -39,6 +39,8 @@ def encrypt(apps, schema_editor):
     CaseEvent = apps.get_model("cases", "CaseEvent")
     for event in CaseEvent.objects.filter(action__in=PUBLIC_ACTIONS).only("id", "data", "actor_name").iterator():
         data = dict(event.data or {})
+        if "name" not in data and "contact" not in data:
+            continue  # moved already
         name, contact = str(data.pop("name", "") or ""), str(data.pop("contact", "") or "")
         personal = json.dumps({"name": name, "contact": contact}, ensure_ascii=False) if name or contact else ""
         CaseEvent.objects.filter(pk=event.pk).update(data=data, personal=personal, actor_name=RESIDENT)

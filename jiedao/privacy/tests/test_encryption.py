@@ -5,6 +5,7 @@ to the newest); production refuses to start without keys."""
 import os
 import subprocess
 import sys
+from types import SimpleNamespace
 
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
@@ -89,3 +90,28 @@ def test_production_refuses_to_start_without_the_keys():
     assert refused.returncode != 0
     assert "JIEDAO_CONTACT_KEYS" in refused.stderr
     assert "JIEDAO_CONTACT_KEYS" not in started.stderr
+
+
+def test_the_data_migration_encrypts_rows_stored_in_plain_text_before_it(world, clock):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("jiedao.cases.migrations.0008_contact_encrypt_existing")
+    case = report(world, by=None, source=CaseSource.RESIDENT)
+    event = services.case_resident_update(case=case, text="补充")
+    with connection.cursor() as cursor:  # as 0006 left them: plain text, the contact in the event's data
+        cursor.execute("UPDATE cases_case SET reporter_name = %s, reporter_phone = %s WHERE id = %s",
+                       [NAME, PHONE, case.pk])
+    CaseEvent.objects.filter(pk=event.pk).update(data={"public": True, "name": NAME, "contact": EMAIL},
+                                                 actor_name=NAME)
+
+    editor = SimpleNamespace(connection=connection)  # all RunPython uses of its schema editor
+    migration.encrypt(apps, editor)
+    migration.encrypt(apps, editor)  # twice: nothing is encrypted twice
+
+    assert raw("cases_case", "reporter_phone", case.pk).startswith("gAAAAA")
+    fresh, moved = Case.objects.get(pk=case.pk), CaseEvent.objects.get(pk=event.pk)
+    assert (fresh.reporter_name, fresh.reporter_phone) == (NAME, PHONE)
+    assert (moved.data, moved.personal_data, moved.actor_name) == (
+        {"public": True}, {"name": NAME, "contact": EMAIL}, "群众")
