@@ -25,6 +25,8 @@ def contacts_rekey(*, batch: int = 500) -> dict[str, int]:
         count = 0
         for row in model._base_manager.order_by("pk").values_list("pk", *names).iterator(chunk_size=batch):
             pk, values = row[0], dict(zip(names, row[1:], strict=True))
+            if not any(values.values()):
+                continue  # nothing stored, nothing to re-encrypt
             with transaction.atomic():
                 model._base_manager.filter(pk=pk).update(**values)
             count += 1

@@ -2,6 +2,7 @@
 is a Fernet token; keys rotate (the first encrypts, all decrypt, `contacts_rekey` moves every value
 to the newest); production refuses to start without keys."""
 
+import io
 import os
 import subprocess
 import sys
@@ -62,10 +63,12 @@ def test_keys_rotate_the_first_encrypts_all_decrypt_and_rekey_moves_everything_t
 
     settings.JIEDAO_CONTACT_KEYS = [new_key, old_key]
     assert Case.objects.get(pk=case.pk).reporter_phone == PHONE  # an old token still opens
-    call_command("contacts_rekey", stdout=open(os.devnull, "w"))
+    printed = io.StringIO()
+    call_command("contacts_rekey", stdout=printed)
     after = raw("cases_case", "reporter_phone", case.pk)
 
     assert after != before
+    assert "cases.Case: 1" in printed.getvalue() and "cases.CaseEvent: " in printed.getvalue()
     assert Fernet(new_key.encode()).decrypt(after.encode()).decode() == PHONE
     settings.JIEDAO_CONTACT_KEYS = [new_key]  # the old key retired
     assert Case.objects.get(pk=case.pk).reporter_phone == PHONE
