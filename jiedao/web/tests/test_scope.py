@@ -35,7 +35,13 @@ CASE_NUMBER = re.compile(r"\d{4}-\d{6}")
 def spread(world, clock):
     """The three overdue cases (a: 桃源, b: 柳岸, c: 石桥村 in another area) and a finding on all three."""
     from jiedao import clock as jiedao_clock
-    from jiedao.accountability.models import AccountabilityRule, EvidenceRole, Finding, FindingEvidence, RuleCode
+    from jiedao.accountability.models import (
+        AccountabilityRule,
+        EvidenceRole,
+        Finding,
+        FindingEvidence,
+        RuleCode,
+    )
     from jiedao.accountability.services import accountability_rules_seed
 
     west = Unit.objects.create(parent=world.subdistrict, level=UnitLevel.AREA, code="330199001A02", name="西片")
