@@ -69,7 +69,8 @@ class CaseListOut(Schema):
 
 class ResidentContactOut(Schema):
     name: str
-    phone: str = Field(description="A phone number or an email")
+    phone: str = Field(description="A phone number, or an email where that was the only contact left")
+    email: str = ""
     is_masked: bool
 
 
@@ -142,6 +143,7 @@ class CaseDetailOut(CaseSummaryOut):
     reporter_name: str = Field(description="The staff reporter, or the resident's name masked (张*) for those "
                                            "who may see residents' contacts, else empty")
     reporter_phone: str = Field(description="The resident's phone masked (139****5678), for those who may see it")
+    reporter_email: str = Field("", description="The resident's email masked (a***@x.com), for those who may see it")
     contact_access: str = Field(description="none, masked, or reveal (may POST /cases/{number}/contact)")
     is_self_handled: bool
     filed_at: LocalDateTime | None
@@ -201,7 +203,7 @@ def _code_name(obj) -> dict | None:
 def contact_data(shown: ResidentContact | None) -> dict | None:
     if shown is None:
         return None
-    return {"name": shown.name, "phone": shown.phone, "is_masked": shown.is_masked}
+    return {"name": shown.name, "phone": shown.phone, "email": shown.email, "is_masked": shown.is_masked}
 
 
 def _event_data(event: CaseEvent, contacts: CaseContacts) -> dict:
@@ -249,7 +251,7 @@ def case_detail_data(case: Case, *, user, request: HttpRequest, now: datetime) -
         "territorial_owner": _code_name(case.territorial_owner), "department": _code_name(case.department),
         "assignee_name": case.assignee.display_name if case.assignee else None,
         "reporter_name": case.reporter.display_name if case.reporter else contacts.reporter.name,
-        "reporter_phone": contacts.reporter.phone, "contact_access": contacts.access.name.lower(),
+        "reporter_phone": contacts.reporter.phone, "reporter_email": contacts.reporter.email, "contact_access": contacts.access.name.lower(),
         "is_self_handled": case.is_self_handled,
         "filed_at": case.filed_at, "dispatched_at": case.dispatched_at, "fixed_at": case.fixed_at,
         "closed_at": case.closed_at, "closure_type": case.closure_type,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.readonly_admin import ReadOnlyAdmin
 
-from .contact import mask_name, mask_phone
+from .contact import mask_email, mask_name, mask_phone
 from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRating, CaseRequest
 
 
@@ -33,12 +33,13 @@ class CaseAdmin(ReadOnlyAdmin):
     inlines = [CaseEventInline]
     # Residents' contact data only masked here (cases/contact.py); in full only through the case
     # page's logged "show in full".
-    exclude = ("reporter_name", "reporter_phone")
+    exclude = ("reporter_name", "reporter_phone", "reporter_email")
     readonly_fields = ("reporter_masked",)
 
     @admin.display(description=_("举报人（已脱敏）"))
     def reporter_masked(self, case: Case) -> str:
-        return " ".join(part for part in (mask_name(case.reporter_name), mask_phone(case.reporter_phone)) if part)
+        return " ".join(part for part in (mask_name(case.reporter_name), mask_phone(case.reporter_phone),
+                                          mask_email(case.reporter_email)) if part)
 
 
 @admin.register(CaseEvent)

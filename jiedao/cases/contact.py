@@ -94,8 +94,9 @@ def mask_contact(value: str) -> str:
 class ResidentContact:
     """A resident's name and phone or email as one viewer may see them ("" where nothing)."""
     name: str = ""
-    phone: str = ""
+    phone: str = ""  # a phone number, or an email where that was the only contact left
     is_masked: bool = True
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,20 +112,21 @@ class CaseContacts:
 
     @property
     def has_any(self) -> bool:
-        return bool(self.reporter.name or self.reporter.phone or self.updates)
+        return bool(self.reporter.name or self.reporter.phone or self.reporter.email or self.updates)
 
 
-def _shown(name: str, phone: str, *, full: bool) -> ResidentContact:
+def _shown(name: str, phone: str, email: str = "", *, full: bool) -> ResidentContact:
     if full:
-        return ResidentContact(name=name, phone=phone, is_masked=False)
-    return ResidentContact(name=mask_name(name), phone=mask_contact(phone), is_masked=True)
+        return ResidentContact(name=name, phone=phone, email=email, is_masked=False)
+    return ResidentContact(name=mask_name(name), phone=mask_contact(phone), email=mask_email(email), is_masked=True)
 
 
 def reporter_contact(*, case: Case, access: ContactAccess, full: bool = False) -> ResidentContact:
     """The reporter's contact on one case for a viewer with this access (`full` only with REVEAL)."""
     if access == ContactAccess.NONE:
         return ResidentContact()
-    return _shown(case.reporter_name, case.reporter_phone, full=full and access == ContactAccess.REVEAL)
+    return _shown(case.reporter_name, case.reporter_phone, case.reporter_email,
+                  full=full and access == ContactAccess.REVEAL)
 
 
 def event_contact(*, event: CaseEvent, access: ContactAccess, full: bool = False) -> ResidentContact:
@@ -132,7 +134,7 @@ def event_contact(*, event: CaseEvent, access: ContactAccess, full: bool = False
     personal = event.personal_data
     if access == ContactAccess.NONE or not personal:
         return ResidentContact()
-    return _shown(personal.get("name", ""), personal.get("contact", ""),
+    return _shown(personal.get("name", ""), personal.get("contact", ""), personal.get("email", ""),
                   full=full and access == ContactAccess.REVEAL)
 
 
@@ -141,7 +143,7 @@ def case_contacts(*, user, case: Case, events=(), full: bool = False) -> CaseCon
     updates = {}
     for event in events:
         shown = event_contact(event=event, access=access, full=full)
-        if shown.name or shown.phone:
+        if shown.name or shown.phone or shown.email:
             updates[event.pk] = shown
     return CaseContacts(access=access, reporter=reporter_contact(case=case, access=access, full=full),
                         updates=updates)

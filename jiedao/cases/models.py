@@ -87,6 +87,7 @@ class Case(models.Model):
     # Residents' contact data: encrypted at rest, shown by the rule in contact.py.
     reporter_name = EncryptedTextField(_("举报人姓名"), max_length=60, blank=True)
     reporter_phone = EncryptedTextField(_("举报人电话"), max_length=20, blank=True)
+    reporter_email = EncryptedTextField(_("举报人邮箱"), max_length=254, blank=True, default="")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_cases", verbose_name=_("核实/核查人"))
     fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

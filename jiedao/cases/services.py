@@ -206,7 +206,7 @@ def case_report(**kwargs) -> Case:
 def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float | None, latitude: float | None,
                      crs: str = "wgs84", description: str = "", address: str = "", photos=(),
                      after_photos=(), self_handled: bool = False, reporter_name: str = "",
-                     reporter_phone: str = "", client_key: str | None = None,
+                     reporter_phone: str = "", reporter_email: str = "", client_key: str | None = None,
                      at: datetime | None = None, channel: dict | None = None,
                      also=None) -> tuple[Case, bool]:
     """Register a new report; returns (case, created). A retry with the same client key returns
@@ -258,7 +258,8 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                 longitude=longitude, latitude=latitude, grid_id=located.grid_id,
                 territory_path=located.territory_path, grid_class=located.grid_class or "",
                 reporter=by, reporter_name=(reporter_name or "").strip()[:60],
-                reporter_phone=(reporter_phone or "").strip()[:20], reported_at=now,
+                reporter_phone=(reporter_phone or "").strip()[:20],
+                reporter_email=(reporter_email or "").strip()[:254], reported_at=now,
                 is_self_handled=self_handled, client_key=client_key or None, tracking_code=new_tracking_code(),
                 public_code=new_tracking_code(),
                 fixed_by=by if self_handled else None, fixed_at=now if self_handled else None,
@@ -629,7 +630,7 @@ def may_send_back_for_check(*, case: Case, now: datetime) -> bool:
 
 
 def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = False, name: str = "",
-                         contact: str = "", at: datetime | None = None,
+                         contact: str = "", email: str = "", at: datetime | None = None,
                          client_key: str | None = None) -> CaseEvent:
     """An update from the public — the reporter on the portal, or an Open311 client — appended to
     the case as an event, without a state change. With `not_fixed`, on a fix awaiting check, checked
@@ -663,7 +664,8 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
             data: dict = {"public": True}
             # The resident's name and contact never go in `data` or `actor_name` (shown to every
             # viewer): encrypted in `personal`, shown by the rule in contact.py.
-            personal = json.dumps({"name": name, "contact": contact}, ensure_ascii=False) if name or contact else ""
+            personal_fields = {"name": name, "contact": contact} | ({"email": email.strip()} if email.strip() else {})
+            personal = json.dumps(personal_fields, ensure_ascii=False) if name or contact or email.strip() else ""
             if case.pk != live.pk:
                 data["via_merged"] = case.number
             if not_fixed and may_send_back_for_check(case=live, now=now):

@@ -118,7 +118,7 @@ def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
     shown = contacts.updates.get(event.pk) if contacts is not None else None
     if shown is None:
         return []
-    return [(_("留言人"), " ".join(part for part in (shown.name, shown.phone) if part))]
+    return [(_("留言人"), " ".join(part for part in (shown.name, shown.phone, shown.email) if part))]
 
 
 def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:

@@ -12,6 +12,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='case',
+            name='reporter_email',
+            field=jiedao.privacy.fields.EncryptedTextField(blank=True, default='', max_length=254, verbose_name='举报人邮箱'),
+        ),
+        migrations.AddField(
             model_name='caseevent',
             name='personal',
             field=jiedao.privacy.fields.EncryptedTextField(blank=True, default='', editable=False, verbose_name='个人信息'),

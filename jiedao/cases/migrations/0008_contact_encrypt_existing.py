@@ -1,6 +1,7 @@
 """Encrypt the residents' contact data already stored: the reporter's name and phone on each case
-(plain text until 0007), and the name and contact a resident left with an update, moved out of the
-event's `data` (shown to every viewer) into the encrypted `personal`."""
+(plain text until 0007), the name and contact a resident left with an update, moved out of the
+event's `data` (shown to every viewer) into the encrypted `personal`, and the emails an Open311
+client sent, moved from its records onto the case and the event, encrypted."""
 
 import json
 
@@ -44,6 +45,24 @@ def encrypt(apps, schema_editor):
         name, contact = str(data.pop("name", "") or ""), str(data.pop("contact", "") or "")
         personal = json.dumps({"name": name, "contact": contact}, ensure_ascii=False) if name or contact else ""
         CaseEvent.objects.filter(pk=event.pk).update(data=data, personal=personal, actor_name=RESIDENT)
+    _open311_emails(apps)
+
+
+def _open311_emails(apps):
+    Case = apps.get_model("cases", "Case")
+    Open311Report = apps.get_model("open311", "Open311Report")
+    Open311Update = apps.get_model("open311", "Open311Update")
+    for report in Open311Report.objects.exclude(email="").only("id", "case_id", "email").iterator():
+        Case.objects.filter(pk=report.case_id).update(reporter_email=report.email)
+        Open311Report.objects.filter(pk=report.pk).update(email="")
+    CaseEvent = apps.get_model("cases", "CaseEvent")
+    for update in Open311Update.objects.exclude(email="").only("id", "event_id", "email").iterator():
+        event = CaseEvent.objects.only("id", "personal").get(pk=update.event_id)
+        personal = json.loads(event.personal) if event.personal else {"name": "", "contact": ""}
+        if update.email != personal.get("contact"):
+            personal["email"] = update.email
+        CaseEvent.objects.filter(pk=event.pk).update(personal=json.dumps(personal, ensure_ascii=False))
+        Open311Update.objects.filter(pk=update.pk).update(email="")
 
 
 def decrypt(apps, schema_editor):
@@ -59,6 +78,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("cases", "0007_contact_encrypted"),
+        ("open311", "0001_initial"),
     ]
 
     operations = [

@@ -84,7 +84,7 @@ def test_the_command_centre_and_leaders_see_it_masked(world, case, person):
     assert (data["reporter_phone"], data["contact_access"]) == (
         "139****5678", "reveal" if person in MAY_REVEAL else "masked")
     update = next(event for event in data["timeline"] if event["action"] == "public_update")
-    assert update["resident_contact"] == {"name": "李*", "phone": "l***@example.com", "is_masked": True}
+    assert update["resident_contact"] == {"name": "李*", "phone": "l***@example.com", "email": "", "is_masked": True}
     assert ("显示完整联系方式" in page) is (person in MAY_REVEAL)
 
 
@@ -97,7 +97,7 @@ def test_showing_it_in_full_is_a_post_logged_each_time_and_never_cached(world, c
 
     assert (first.status_code, second.status_code) == (200, 200)
     assert shown(first.content.decode())[0] == set(FULL)
-    assert second.json()["reporter"] == {"name": NAME, "phone": PHONE, "is_masked": False}
+    assert second.json()["reporter"] == {"name": NAME, "phone": PHONE, "email": "", "is_masked": False}
     assert [(u["name"], u["phone"]) for u in second.json()["updates"]] == [(UPDATER, UPDATER_EMAIL)]
     for response in (first, second):
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]

@@ -16,6 +16,8 @@ from django.db import connection
 from jiedao.cases import services
 from jiedao.cases.models import Case, CaseEvent, CaseSource
 from jiedao.conftest import report
+from jiedao.open311.models import Open311Report
+from jiedao.open311.services import open311_client_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -108,6 +110,8 @@ def test_the_data_migration_encrypts_rows_stored_in_plain_text_before_it(world, 
                        [NAME, PHONE, case.pk])
     CaseEvent.objects.filter(pk=event.pk).update(data={"public": True, "name": NAME, "contact": EMAIL},
                                                  actor_name=NAME)
+    client, _key = open311_client_issue(name="12345")
+    sent = Open311Report.objects.create(case=case, client=client, email="sender@example.com", created_at=case.reported_at)
 
     editor = SimpleNamespace(connection=connection)  # all RunPython uses of its schema editor
     migration.encrypt(apps, editor)
@@ -118,3 +122,5 @@ def test_the_data_migration_encrypts_rows_stored_in_plain_text_before_it(world, 
     assert (fresh.reporter_name, fresh.reporter_phone) == (NAME, PHONE)
     assert (moved.data, moved.personal_data, moved.actor_name) == (
         {"public": True}, {"name": NAME, "contact": EMAIL}, "群众")
+    assert (Open311Report.objects.get(pk=sent.pk).email, fresh.reporter_email) == ("", "sender@example.com")
+    assert raw("cases_case", "reporter_email", case.pk).startswith("gAAAAA")
