@@ -11,7 +11,7 @@ from ninja.renderers import JSONRenderer
 from jiedao.cases.errors import CaseError
 
 from . import case_actions, cases, catalogue, inbox
-from .auth import session_auth, token_auth
+from .auth import TokenRefused, session_auth, token_auth
 from .docs import LocalSwagger
 
 
@@ -60,8 +60,10 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    response = error_response(request, 401, _("请先登录，或在 Authorization 头中提供有效的 API 令牌"))
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    reason = error.message if isinstance(error, TokenRefused) else None  # an expired or revoked key says so
+    response = error_response(request, 401, reason or _("请先登录，或在 Authorization 头中提供有效的 API 令牌"))
+    # RFC 6750 §3.1: a key that was presented but is no longer valid is an invalid_token.
+    response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"' if reason else 'Bearer realm="api"'
     return response
 
 
