@@ -106,4 +106,4 @@ def api_report_record(*, case: Case, fingerprint: str) -> ApiReport:
 def api_report_replay_check(*, case: Case, key: str, fingerprint: str) -> None:
     """A keyed report answered with an earlier case: only if the body is the same."""
     stored = ApiReport.objects.filter(case=case).values_list("body_fingerprint", flat=True).first()
-    key_reuse_check(key=key, stored=stored or "", fingerprint=fingerprint)
+    key_reuse_check(key=key, stored=stored or "", fingerprint=fingerprint, field="client_key")

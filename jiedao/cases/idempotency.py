@@ -51,9 +51,9 @@ def request_fingerprint(*, data: Mapping, files=None, ignore: Iterable[str] = ()
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def key_reuse_check(*, key: str, stored: str, fingerprint: str) -> None:
+def key_reuse_check(*, key: str, stored: str, fingerprint: str, field: str = "key") -> None:
     """Refuse a key whose first use had another body. A first use recorded before fingerprints
     were kept (`stored` empty) is taken as a retry."""
     if stored and fingerprint and stored != fingerprint:
         raise KeyReused(_("幂等键“%(key)s”已用于另一份内容不同的提交；重试请原样发送，新的提交请使用新的幂等键")
-                        % {"key": key}, field="key")
+                        % {"key": key}, field=field)
