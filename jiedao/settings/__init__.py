@@ -73,6 +73,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "jiedao.urls"
+# A CSRF refusal answers JSON to the JSON endpoints and fetch() callers, the translated page otherwise.
+CSRF_FAILURE_VIEW = "jiedao.web.errors.csrf_failure"
 WSGI_APPLICATION = "jiedao.wsgi.application"
 
 TEMPLATES = [
