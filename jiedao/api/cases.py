@@ -19,8 +19,8 @@ from jiedao.cases.services import case_report_once
 from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 
 from .cursor import cases_after, cursor_encode
-from .services import api_report_record, api_report_replay_check
 from .schemas import CaseDetailOut, CaseListOut, CaseReceiptOut, ErrorOut, case_detail_data, case_summary_data
+from .services import api_report_record, api_report_replay_check
 
 router = Router(tags=["cases"])
 

@@ -47,7 +47,7 @@ SHELL_ASSETS = [
     "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
     "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
-    "vendor/htmx/htmx.min.js", "vendor/alpine/alpine.min.js",
+    "vendor/htmx/htmx.min.js", "vendor/alpine/alpine-csp.min.js", "js/page.js",
     "field/icons/icon-192.png", "field/icons/icon-512.png",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).

@@ -4,7 +4,6 @@
 import pytest
 
 from jiedao.cases.models import Case, CasePhoto
-
 from jiedao.conftest import jpeg_bytes, make_upload
 
 from .conftest import report_fields
