@@ -25,7 +25,10 @@ api = NinjaAPI(
     version="1",
     description=(
         "街道人居环境整治平台 REST API. Sign in with the browser session (send the CSRF token on "
-        "POST) or send `Authorization: Bearer <key>` with a key from `manage.py issue_api_token`. "
+        "POST) or send `Authorization: Bearer <key>` with a key issued in the admin or by "
+        "`manage.py issue_api_token`; keys expire (90 days unless the office set otherwise), and an "
+        "expired or revoked key gets 401 saying so. A report's `client_key` with a different body "
+        "than its first use gets 422. "
         "Times are ISO-8601 in +08:00; coordinates are WGS-84. Errors: `{\"detail\": message, "
         "\"field\": name}` with 400 (bad input), 401, 403 (not allowed), 404 (no such case, or not "
         "yours to see), 409 (the case is in another state or changed since you read it); 422 for a "
