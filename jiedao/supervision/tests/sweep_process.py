@@ -16,7 +16,8 @@ from huey.exceptions import TaskLockedException
 
 
 def _hold() -> None:
-    print("HOLDING", flush=True)
+    sys.stdout.write("HOLDING\n")
+    sys.stdout.flush()
     time.sleep(3600)
 
 
@@ -38,8 +39,8 @@ def main(mode: str) -> None:
     except TaskLockedException:  # what huey's lock_task did (the consumer logs it and skips the run)
         result = None
     sent = [services.delivery_send(delivery_id=pk) for pk in services.deliveries_due(now=clock.now())]
-    print(json.dumps({"swept": result is not None,
-                      "escalations": result.escalations_created if result else 0, "sent": sent}), flush=True)
+    sys.stdout.write(json.dumps({"swept": result is not None,
+                                 "escalations": result.escalations_created if result else 0, "sent": sent}) + "\n")
 
 
 if __name__ == "__main__":
