@@ -232,18 +232,18 @@ def patrol_detail(request: HttpRequest, client_id) -> HttpResponse:
     # 404 for a patrol that is not yours to see, like one that does not exist.
     if patrol is None or not may_view_patrol(user=user, patrol=patrol):
         raise Http404(_("未找到该巡查"))
-    cases = patrol_cases(patrol=patrol)
-    visible = set(cases_visible_to(user=user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    found = patrol_cases(patrol=patrol, user=user)
+    cases = list(found.visible)
     grids = list(patrol.grids.order_by("code"))
     return render(request, "field/patrol_detail.html", {
-        "patrol": patrol, "cases": cases, "visible_case_ids": visible, "grids": grids,
+        "patrol": patrol, "cases": cases, "hidden_count": found.hidden_count, "grids": grids,
         "hide_worker_tabs": not is_field_user(user=user),
         "duration": duration_words(patrol.duration_s),
         "distance_km": f"{patrol.distance_m / 1000:.2f}",
         "map_data": {
             "track": [[lat, lon] for lon, lat, _t in patrol.track],
             "cases": [{"number": c.number, "lat": c.latitude, "lon": c.longitude, "item": c.item.name,
-                       "url": reverse("web:case-detail", args=[c.number]) if c.pk in visible else ""}
+                       "url": reverse("web:case-detail", args=[c.number])}
                       for c in cases],
             "grids": {"type": "FeatureCollection", "features": [
                 {"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
