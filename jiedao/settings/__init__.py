@@ -221,7 +221,9 @@ if REDIS_URL:
                           "KEY_PREFIX": envstr("JIEDAO_CACHE_KEY_PREFIX", "jiedao")}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                          "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": envstr("JIEDAO_CACHE_KEY_PREFIX", "jiedao")}}
+                          "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": envstr("JIEDAO_CACHE_KEY_PREFIX", "jiedao"),
+                          # culling (at 300 by default) would drop rate-limit counters at random
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
