@@ -82,7 +82,7 @@ def test_keys_rotate_the_first_encrypts_all_decrypt_and_rekey_moves_everything_t
 
 def _settings_import(**env) -> subprocess.CompletedProcess:
     environment = {key: value for key, value in os.environ.items() if key != "JIEDAO_CONTACT_KEYS"}
-    environment |= {"DJANGO_SETTINGS_MODULE": "jiedao.settings", **env}
+    environment |= {"DJANGO_SETTINGS_MODULE": "jiedao.settings", "REDIS_URL": "redis://127.0.0.1:6379/0", **env}
     return subprocess.run([sys.executable, "-c", "import django; django.setup()"], env=environment,
                           capture_output=True, text=True, timeout=120)
 
