@@ -21,6 +21,16 @@ PRODUCTION = envbool("JIEDAO_PRODUCTION", False)
 if PRODUCTION and (DEBUG or SECRET_KEY == DEFAULT_SECRET_KEY):
     raise ImproperlyConfigured("Production refuses to start with DEBUG on or the default SECRET_KEY.")
 
+# Residents' contact data is encrypted at rest with these Fernet keys (jiedao/privacy/crypto.py): the
+# first encrypts, all decrypt. Development derives one from SECRET_KEY; production must set them.
+JIEDAO_CONTACT_KEYS = envlist("JIEDAO_CONTACT_KEYS", "")
+if not JIEDAO_CONTACT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production refuses to start without JIEDAO_CONTACT_KEYS (see .env.example).")
+    from jiedao.privacy.crypto import derived_development_key
+
+    JIEDAO_CONTACT_KEYS = [derived_development_key(SECRET_KEY)]
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
@@ -42,6 +52,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "jiedao.audit",
+    "jiedao.privacy",
     "jiedao.backup",
     "jiedao.jobs",
     "jiedao.territory",

@@ -4,6 +4,7 @@ in it), and `check --deploy` flags a cache that lives in one process."""
 import subprocess
 
 import pytest
+from cryptography.fernet import Fernet
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import override_settings
@@ -13,7 +14,8 @@ from jiedao.jobs.tests.processes import PROJECT, PYTHON, process_env
 
 
 def test_production_refuses_to_start_without_redis(tmp_path):
-    env = process_env(tmp_path, JIEDAO_PRODUCTION="1", SECRET_KEY="a-real-secret-key-for-this-test")
+    env = process_env(tmp_path, JIEDAO_PRODUCTION="1", SECRET_KEY="a-real-secret-key-for-this-test",
+                      JIEDAO_CONTACT_KEYS=Fernet.generate_key().decode())  # production's other requirement
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
 
     started = subprocess.run([PYTHON, "manage.py", "check"], cwd=PROJECT, env=env, capture_output=True,
