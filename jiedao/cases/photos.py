@@ -66,8 +66,8 @@ def _fit_pixel_budget(image: Image.Image, name: str) -> None:
     if width * height <= budget:
         return
     too_large = InvalidInput(
-        _("照片“%(name)s”像素过大（%(width)d×%(height)d，上限约 %(limit)d 万像素）")
-        % {"name": name, "width": width, "height": height, "limit": budget // 10_000},
+        _("照片“%(name)s”像素过大（%(width)d×%(height)d，上限 %(mp)s 百万像素）")
+        % {"name": name, "width": width, "height": height, "mp": f"{budget / 1_000_000:.1f}"},
         field="photos",
     )
     if image.format not in {"JPEG", "MPO"}:
