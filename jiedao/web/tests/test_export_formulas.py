@@ -55,11 +55,18 @@ def test_a_user_agent_in_the_audit_log_export_stays_text(world, clock, client, d
     _no_formula_and_payload_kept(cells)
 
 
-def test_a_unit_name_in_the_evaluation_export_stays_text(world, clock, client):
+@pytest.fixture
+def leader_with_a_formula_unit(world, clock, client):
+    """A community an administrator named with a formula, one case in it, the leader signed in."""
     world.taoyuan.name = PAYLOAD
     world.taoyuan.save()
     report(world)
     client.force_login(world.people.leader)
+    return client
+
+
+def test_a_unit_name_in_the_evaluation_export_stays_text(leader_with_a_formula_unit):
+    client = leader_with_a_formula_unit
 
     cells = _cells(client.get("/evaluation/", {"object": "community", "period": "month", "format": "xlsx"}))
 
@@ -82,13 +89,8 @@ def test_a_decision_reason_in_the_accountability_export_stays_text(world, clock,
     _no_formula_and_payload_kept(cells)
 
 
-def test_a_unit_name_in_the_bulletin_word_tables_stays_text(world, clock, client):
-    world.taoyuan.name = PAYLOAD
-    world.taoyuan.save()
-    report(world)
-    client.force_login(world.people.leader)
-
-    response = client.get("/bulletin/", {"period": "month", "format": "docx"})
+def test_a_unit_name_in_the_bulletin_word_tables_stays_text(leader_with_a_formula_unit):
+    response = leader_with_a_formula_unit.get("/bulletin/", {"period": "month", "format": "docx"})
 
     assert response.status_code == 200
     document = Document(io.BytesIO(response.content))
