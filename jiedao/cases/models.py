@@ -3,6 +3,7 @@
 import json
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -283,6 +284,9 @@ class CasePolicy(models.Model):
     duplicate_hours = models.PositiveIntegerField(_("疑似重复：时段（小时）"), default=72)
     satisfied_min_score = models.PositiveSmallIntegerField(
         _("计为满意的最低评分"), default=4, help_text=_("回访满意度：评分（1–5）不低于该值计为满意"))
+    photos_per_request = models.PositiveSmallIntegerField(
+        _("每次提交最多照片数"), default=6, validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("群众上报、工作人员办理、巡查通、Open311 与接口，每次提交的照片总数上限（默认 6，最多 20）"))
 
     class Meta:
         verbose_name = _("案件流程参数")

@@ -21,7 +21,8 @@ except ImportError:  # pragma: no cover
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"} | HEIF_FORMATS
 THUMBNAIL_SIZE = (480, 480)
-MAX_PIXELS = 60_000_000
+# JPEG's DCT lets a large photo be decoded at 1/2, 1/4 or 1/8 of its size at a fraction of the cost.
+JPEG_SCALES = (1, 2, 4, 8)
 
 
 @dataclass
@@ -56,6 +57,30 @@ def _exif_location(image: Image.Image) -> tuple[float | None, float | None]:
     return longitude, latitude
 
 
+def _fit_pixel_budget(image: Image.Image, name: str) -> None:
+    """Before decoding: a photo is decoded at no more than JIEDAO_PHOTO_MAX_PIXELS. A larger JPEG is
+    decoded reduced (draft mode, the smallest reduction that fits); anything else larger is refused
+    from the size its header declares, so a small file of huge dimensions costs nothing."""
+    budget = settings.JIEDAO_PHOTO_MAX_PIXELS
+    width, height = image.size
+    if width * height <= budget:
+        return
+    too_large = InvalidInput(
+        _("照片“%(name)s”像素过大（%(width)d×%(height)d，上限 %(mp)s 百万像素）")
+        % {"name": name, "width": width, "height": height, "mp": f"{budget / 1_000_000:.1f}"},
+        field="photos",
+    )
+    if image.format not in {"JPEG", "MPO"}:
+        raise too_large
+    for scale in JPEG_SCALES:
+        reduced = (-(-width // scale), -(-height // scale))
+        if reduced[0] * reduced[1] <= budget:
+            image.draft(image.mode, reduced)
+            break
+    if image.size[0] * image.size[1] > budget:
+        raise too_large
+
+
 def photo_prepare(upload) -> PreparedPhoto:
     """Read an uploaded file; refuse what is not a photo; return clean JPEG/PNG bytes."""
     name = getattr(upload, "name", "photo")
@@ -75,14 +100,13 @@ def photo_prepare(upload) -> PreparedPhoto:
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # reads the header only: no pixel is decoded yet
         if image.format not in ACCEPTED_FORMATS:
             raise not_a_photo
-        if image.width * image.height > MAX_PIXELS:
-            raise InvalidInput(_("照片“%(name)s”像素过大") % {"name": name}, field="photos")
+        _fit_pixel_budget(image, name)
         longitude, latitude = _exif_location(image)
-        image = ImageOps.exif_transpose(image)
         image.load()
+        ImageOps.exif_transpose(image, in_place=True)
     except InvalidInput:
         raise
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as error:
@@ -94,17 +118,16 @@ def photo_prepare(upload) -> PreparedPhoto:
     clean = io.BytesIO()
     # Re-encoding from pixels drops every EXIF block, including the location.
     if keep_png:
-        image.save(clean, format="PNG", optimize=True)
+        image.save(clean, format="PNG")  # zlib's default level: `optimize` costs seconds on a large photo
         extension, content_type = "png", "image/png"
     else:
         image.save(clean, format="JPEG", quality=85, optimize=True)
         extension, content_type = "jpg", "image/jpeg"
-    thumb = image.copy()
-    thumb.thumbnail(THUMBNAIL_SIZE)
-    if thumb.mode not in {"RGB", "L"}:
-        thumb = thumb.convert("RGB")
+    image.thumbnail(THUMBNAIL_SIZE)  # in place: the full-size pixels are not needed any more
+    if image.mode not in {"RGB", "L"}:
+        image = image.convert("RGB")
     thumb_bytes = io.BytesIO()
-    thumb.save(thumb_bytes, format="JPEG", quality=75)
+    image.save(thumb_bytes, format="JPEG", quality=75)
     return PreparedPhoto(
         image=ContentFile(clean.getvalue(), name=f"photo.{extension}"),
         thumbnail=ContentFile(thumb_bytes.getvalue(), name="thumb.jpg"),

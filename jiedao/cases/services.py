@@ -97,8 +97,18 @@ def _delete_files(photos: Sequence[CasePhoto]) -> None:
         photo.thumbnail.delete(save=False)
 
 
-def _prepare_all(files) -> list[PreparedPhoto]:
-    """Check every photo before anything is written: one bad file refuses the whole request."""
+def photos_count_check(*groups) -> None:
+    """At most `CasePolicy.photos_per_request` photos in one submission (all its groups together),
+    counted before a single one is decoded."""
+    limit = CasePolicy.current().photos_per_request
+    if sum(len(group or ()) for group in groups) > limit:
+        raise InvalidInput(_("一次最多上传 %(n)d 张照片") % {"n": limit}, field="photos")
+
+
+def _prepare_all(files, *, also=()) -> list[PreparedPhoto]:
+    """Check every photo before anything is written: one bad file refuses the whole request.
+    `also`: the submission's other photos, counted against the same limit."""
+    photos_count_check(files, also)
     return [photo_prepare(upload) for upload in files or []]
 
 
@@ -226,7 +236,7 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
     description = (description or "").strip()
     if len(description) > MAX_DESCRIPTION:
         raise InvalidInput(_("问题描述不能超过 %(n)d 字") % {"n": MAX_DESCRIPTION}, field="description")
-    prepared = _prepare_all(photos)
+    prepared = _prepare_all(photos, also=after_photos)
     prepared_after = _prepare_all(after_photos)
     if self_handled and not prepared_after:
         raise InvalidInput(_("自处置案件须上传处置后照片"), field="after_photos")

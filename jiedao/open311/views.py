@@ -19,6 +19,7 @@ from jiedao import clock
 from jiedao.cases.errors import CaseError
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.portal.models import PortalPolicy
+from jiedao.web.bounds import limit_before_body
 
 from . import selectors, statuses
 from .errors import BadApiKey, BadParameter, NotFound, Open311Error, TooLarge, UnsupportedMedia
@@ -147,6 +148,23 @@ def _writer(request: HttpRequest, *, extensions: bool) -> selectors.RecordWriter
                                   extensions=extensions)
 
 
+def _client_before_body(request: HttpRequest, fmt: str = JSON, **kwargs) -> HttpResponse | None:
+    """An api_key in the query string is checked, and the client's rate counted, before the body and
+    its media are read (web/bounds.py); a key in the body is checked after reading a body that
+    JIEDAO_REQUEST_MAX_BYTES has bounded."""
+    if not request.GET.get("api_key"):
+        return None
+    try:
+        request.open311_client = _client(request, key=request.GET["api_key"])
+    except Open311Error as error:
+        response = _error(fmt, error.status, error.description)
+        if error.status == 429:
+            response["Retry-After"] = "60"
+        return response
+    return None
+
+
+@limit_before_body(_client_before_body)
 @endpoint("GET", "POST")
 def requests(request: HttpRequest, fmt: str, *, policy: Open311Policy) -> HttpResponse:
     if request.method == "POST":
@@ -210,8 +228,10 @@ def _uploads(request: HttpRequest, name: str) -> list:
     return files
 
 
-def _client(request: HttpRequest):
-    client = open311_client_authenticate(key=request.POST.get("api_key") or request.GET.get("api_key"))
+def _client(request: HttpRequest, key: str | None = None):
+    if getattr(request, "open311_client", None) is not None:  # checked and counted before the body
+        return request.open311_client
+    client = open311_client_authenticate(key=key or request.POST.get("api_key") or request.GET.get("api_key"))
     if client is None:
         raise BadApiKey()
     open311_rate_check(client=client)
@@ -289,6 +309,7 @@ def token(request: HttpRequest, fmt: str, *, policy: Open311Policy, token: str) 
 
 # ---------------------------------------------------------------- service request updates (mySociety)
 
+@limit_before_body(_client_before_body)
 @endpoint("GET", "POST")
 def updates(request: HttpRequest, fmt: str, *, policy: Open311Policy) -> HttpResponse:
     if request.method == "POST":

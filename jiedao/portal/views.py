@@ -25,6 +25,7 @@ from jiedao.catalogue.selectors import catalogue_search as catalogue_search_item
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
 from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
+from jiedao.web.bounds import limit_before_body
 
 from . import selectors, services
 from .models import FollowKind, PortalPolicy
@@ -55,6 +56,19 @@ def _too_many(request: HttpRequest, *, retry_after: int = HOUR) -> HttpResponse:
     response = render(request, "portal/429.html", status=429)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def _reports_per_ip(request: HttpRequest, **kwargs) -> HttpResponse | None:
+    """Runs before CSRF or the view reads the form and its photos (web/bounds.py)."""
+    if hit(_limits(PortalPolicy.current())["report-ip"], client_ip(request)):
+        return _too_many(request)
+    return None
+
+
+def _updates_per_ip(request: HttpRequest, **kwargs) -> HttpResponse | None:
+    if hit(_limits(PortalPolicy.current())["update-ip"], client_ip(request)):
+        return _too_many(request)
+    return None
 
 
 def _not_found(request: HttpRequest, message: str) -> HttpResponse:
@@ -96,6 +110,7 @@ def track_lookup(request: HttpRequest) -> HttpResponse:
     return redirect("portal:track", code=selectors.normalised_tracking_code(code) or code.strip()[:20] or "-")
 
 
+@limit_before_body(_reports_per_ip)
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     policy = PortalPolicy.current()
@@ -103,9 +118,7 @@ def report(request: HttpRequest) -> HttpResponse:
     values: dict = {"crs": "wgs84", "client_key": _form_key()}
     errors: dict[str, str] = {}
     item = None
-    if request.method == "POST":
-        if hit(limits["report-ip"], client_ip(request)):
-            return _too_many(request)
+    if request.method == "POST":  # the per-address limit has run before the body was read
         values = {name: request.POST.get(name, "").strip() for name in
                   ("item", "item_query", "longitude", "latitude", "crs", "address", "description", "name", "phone",
                    "client_key", "add_to")}
@@ -238,12 +251,11 @@ def track(request: HttpRequest, code: str) -> HttpResponse:
                                                 "is_new": request.GET.get("new") == "1"})
 
 
+@limit_before_body(_updates_per_ip)
 @require_POST
 def track_update(request: HttpRequest, code: str) -> HttpResponse:
     """“This is not fixed” (with a photo), or more information on an open case."""
     limits = _limits(PortalPolicy.current())
-    if hit(limits["update-ip"], client_ip(request)):
-        return _too_many(request)
     case = _tracked_or_response(request, code, limits)
     if isinstance(case, HttpResponse):
         return case
@@ -272,11 +284,10 @@ def track_update(request: HttpRequest, code: str) -> HttpResponse:
     return redirect("portal:track", code=case.tracking_code)
 
 
+@limit_before_body(_updates_per_ip)
 @require_POST
 def track_rate(request: HttpRequest, code: str) -> HttpResponse:
     limits = _limits(PortalPolicy.current())
-    if hit(limits["update-ip"], client_ip(request)):
-        return _too_many(request)
     case = _tracked_or_response(request, code, limits)
     if isinstance(case, HttpResponse):
         return case

@@ -12,6 +12,7 @@ from datetime import datetime
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .cells import cell_text
 from .fonts import CJK_FONT, cjk_font_file
 
 DOCX_CJK_FONT = "宋体"
@@ -119,7 +120,7 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         table = document.add_table(rows=1, cols=len(bulletin.figures))
         table.style = "Table Grid"
         for cell, (label, value) in zip(table.rows[0].cells, bulletin.figures, strict=True):
-            cell.text = f"{label}\n{value}"
+            cell.text = f"{cell_text(label)}\n{cell_text(value)}"
     if bulletin.chart_bars:
         document.add_heading(bulletin.chart_title, level=2)
         document.add_picture(io.BytesIO(bar_chart_png(bulletin.chart_bars)), width=Cm(16))
@@ -130,12 +131,12 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         table = document.add_table(rows=1, cols=len(section.columns))
         table.style = "Table Grid"
         for cell, header in zip(table.rows[0].cells, section.columns, strict=True):
-            cell.text = header
+            cell.text = cell_text(header)
             for run in cell.paragraphs[0].runs:
                 run.bold = True
         for row in section.rows:
             for cell, value in zip(table.add_row().cells, row, strict=True):
-                cell.text = str(value)
+                cell.text = cell_text(value)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

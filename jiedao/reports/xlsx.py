@@ -11,6 +11,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from .cells import cell_text
+
 HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 TITLE_FONT = Font(bold=True, size=14)
@@ -40,7 +42,7 @@ def _cell_value(value, kind: str):
         return timezone.localtime(value).date()
     if isinstance(value, date | int | float):
         return value
-    return str(value)
+    return cell_text(value)
 
 
 def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence], subtitle: str = "",
@@ -49,22 +51,20 @@ def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Seque
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = (sheet_name or title)[:31]
-    sheet.cell(row=1, column=1, value=title).font = TITLE_FONT
+    sheet.cell(row=1, column=1, value=cell_text(title)).font = TITLE_FONT
     if subtitle:
-        sheet.cell(row=2, column=1, value=subtitle).font = Font(italic=True, color="595959")
+        sheet.cell(row=2, column=1, value=cell_text(subtitle)).font = Font(italic=True, color="595959")
     header_row = 4 if subtitle else 3
     for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=header_row, column=index, value=column.header)
+        cell = sheet.cell(row=header_row, column=index, value=cell_text(column.header))
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, BORDER
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last_row = header_row
     for last_row, values in enumerate(rows, start=header_row + 1):
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
+            # Text from outside (a name, an address, a browser string) never becomes a formula: cells.py.
             cell = sheet.cell(row=last_row, column=index, value=_cell_value(value, column.kind))
-            if cell.data_type == "f":
-                # Text that starts with "=" (a name, an address, a browser string from outside) stays text.
-                cell.data_type = "s"
             cell.border = BORDER
             if column.kind in FORMATS and value is not None:
                 cell.number_format = FORMATS[column.kind]

@@ -73,6 +73,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Before anything reads a body: refuses an oversized one from its Content-Length (with the security
+    # headers above), and runs the public pages' rate limits before CSRF or a view parses an upload.
+    "jiedao.web.bounds.RequestBoundsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -225,10 +228,19 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-# Uploads: photos are checked by content in cases/photos.py; these are the outer limits.
+# Uploads: photos are checked by content in cases/photos.py; these are the outer limits (the number
+# of photos per submission is data: CasePolicy.photos_per_request). A request body over
+# JIEDAO_REQUEST_MAX_BYTES is refused with 413 from its Content-Length, before a byte of it is read
+# (web/bounds.py); nginx's client_max_body_size should say the same (ARCHITECTURE.md, Deployment).
 JIEDAO_PHOTO_MAX_BYTES = envint("JIEDAO_PHOTO_MAX_BYTES", 15 * 1024 * 1024)
-DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+JIEDAO_REQUEST_MAX_BYTES = envint("JIEDAO_REQUEST_MAX_BYTES", 40 * 1024 * 1024)
+# The most pixels a photo is decoded at: 4096 × 4096 ≈ 16.8 MP holds a phone's usual 12 MP
+# (4032 × 3024) and 16 MP (4608 × 3456) photos. A larger JPEG (a 48/50/108 MP sensor's full
+# resolution) is decoded at 1/2, 1/4 or 1/8 scale to fit (JPEG draft mode); any other format larger
+# than this is refused from its header, before decoding. One decoded photo then costs ≤ 64 MiB.
+JIEDAO_PHOTO_MAX_PIXELS = envint("JIEDAO_PHOTO_MAX_PIXELS", 4096 * 4096)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies (files not counted): Django's default
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger uploaded file is spooled to a temporary file
 
 # Map: tile URL template; empty means no base layer (closed networks): the grid polygons still draw.
 # At most this many steps (case × step) are recorded by one sweep; a backlog (the first run, a

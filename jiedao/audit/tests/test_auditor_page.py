@@ -88,7 +88,8 @@ def test_the_export_is_the_filtered_list_as_text_cells_and_is_itself_logged(clie
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(min_row=5, values_only=True))
-    assert [(row[1], row[3], row[4]) for row in rows] == [("登录失败", '=HYPERLINK("http://evil","x")', "10.6.6.6")]
+    # Quoted (reports/cells.py): text that a spreadsheet would never turn into a formula, even once edited.
+    assert [(row[1], row[3], row[4]) for row in rows] == [("登录失败", '\'=HYPERLINK("http://evil","x")', "10.6.6.6")]
     assert sheet.cell(row=5, column=4).data_type == "s"
     export = SecurityEvent.objects.get(kind=EventKind.EXPORT)
     assert (export.actor_name, export.address) == ("auditor", "10.8.8.8")
