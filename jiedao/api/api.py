@@ -3,12 +3,14 @@ the caller's language (Accept-Language), never a 500 for bad input."""
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.renderers import JSONRenderer
 
 from jiedao.cases.errors import CaseError
+from jiedao.params import BadParameter
 
 from . import case_actions, cases, catalogue, inbox
 from .auth import session_auth, token_auth
@@ -68,6 +70,16 @@ def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpR
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, _("请求内容太大"))
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request: HttpRequest, error: BadParameter) -> HttpResponse:
+    return error_response(request, 400, error.message, error.field)
+
+
+@api.exception_handler(MultiPartParserError)
+def unparsable(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+    return error_response(request, 400, _("请求格式有误"))
 
 
 @api.exception_handler(SuspiciousOperation)
