@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
 from ninja.renderers import JSONRenderer
 
 from jiedao.cases.errors import CaseError
@@ -22,7 +22,20 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class JiedaoAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Every operation may answer 422 (a parameter or field missing or of the wrong type), in
+        the same error shape as the others."""
+        schema = super().get_openapi_schema(**kwargs)
+        malformed = {"description": "A parameter or field is missing or of the wrong type",
+                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                operation["responses"].setdefault(422, malformed)
+        return schema
+
+
+api = JiedaoAPI(
     title="Jiedao API",
     version="1",
     description=(
@@ -70,6 +83,14 @@ def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpR
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, _("请求内容太大"))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    # The first problem, named by its parameter or field, in the caller's language (not pydantic's).
+    where = [str(part) for part in (error.errors[0].get("loc", ()) if error.errors else ())]
+    field = where[-1] if len(where) > 1 else None
+    return error_response(request, 422, _("参数 %(name)s 缺失或格式无效") % {"name": field or "?"}, field)
 
 
 @api.exception_handler(BadParameter)
