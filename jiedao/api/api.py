@@ -24,14 +24,17 @@ class Utf8JSONRenderer(JSONRenderer):
 
 class JiedaoAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs):
-        """Every operation may answer 422 (a parameter or field missing or of the wrong type), in
-        the same error shape as the others."""
+        """Every operation may answer 400 (a request that cannot be read: a NUL character, a body
+        that cannot be parsed) and 422 (a parameter or field missing or of the wrong type), in the
+        same error shape as the others."""
         schema = super().get_openapi_schema(**kwargs)
-        malformed = {"description": "A parameter or field is missing or of the wrong type",
-                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
-        for operations in schema["paths"].values():
-            for operation in operations.values():
-                operation["responses"].setdefault(422, malformed)
+        for status, description in ((400, "A request that cannot be read"),
+                                    (422, "A parameter or field is missing or of the wrong type")):
+            answer = {"description": description,
+                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    operation["responses"].setdefault(status, answer)
         return schema
 
 
