@@ -7,10 +7,11 @@ from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from jiedao.cases.errors import CaseError
-from jiedao.params import BadParameter
+from jiedao.params import BadParameter, has_nul
 
 from . import case_actions, cases, catalogue, inbox
 from .auth import session_auth, token_auth
@@ -20,6 +21,27 @@ from .docs import LocalSwagger
 class Utf8JSONRenderer(JSONRenderer):
     # Chinese text as UTF-8, not \uXXXX escapes: a third of the bytes, and readable in logs.
     json_dumps_params = {"ensure_ascii": False}
+
+
+class NulRefusingParser(Parser):
+    """Query, form and JSON bodies as ninja reads them, refused if any text carries a NUL (which
+    PostgreSQL cannot store): the client's mistake, a 400, not a 500 at the database."""
+
+    def parse_body(self, request: HttpRequest):
+        return self._refuse_nul(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        return self._refuse_nul(super().parse_querydict(data, list_fields, request))
+
+    def _refuse_nul(self, value):
+        texts = [value] if isinstance(value, str) else (
+            [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else [])
+        for text in texts:
+            if isinstance(text, str) and has_nul(text):
+                raise BadParameter(_("请求地址或参数中含有不允许的字符"))
+            if isinstance(text, dict | list):
+                self._refuse_nul(text)
+        return value
 
 
 class JiedaoAPI(NinjaAPI):
@@ -55,6 +77,7 @@ api = JiedaoAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     renderer=Utf8JSONRenderer(),
+    parser=NulRefusingParser(),
 )
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)

@@ -129,3 +129,25 @@ def test_a_resident_posting_a_boundary_not_in_ascii_gets_the_400_page(world, clo
 
     assert response.status_code == 400
     assert "请求格式有误" in response.content.decode()
+
+
+def test_a_nul_in_a_form_field_is_the_400_page_and_writes_nothing(world, clock, as_user):
+    from jiedao.cases.models import Case
+
+    client = as_user(world.people.grid_worker)
+
+    response = client.post("/cases/new/", {"item": str(world.item.pk), "description": "垃圾\x00", "address": "桃源路"})
+
+    assert response.status_code == 400
+    assert "请求地址或参数中含有不允许的字符" in response.content.decode()
+    assert Case.objects.count() == 0
+
+
+def test_a_nul_in_an_api_body_is_a_json_400(world, clock, as_user, fresh_case):
+    response = as_user(world.people.intake_clerk).post(f"/api/v1/cases/{fresh_case.number}/actions/accept",
+                          {"expected_version": str(fresh_case.version), "opinion": "好\x00"})
+
+    assert response.status_code == 400
+    assert response.json() == {"detail": "请求地址或参数中含有不允许的字符", "field": None}
+    fresh_case.refresh_from_db()
+    assert fresh_case.state == "reported"
