@@ -102,17 +102,17 @@ def date_param(query, name: str, *, default: date | None = None) -> date | None:
 
 
 def moment_checked(moment: datetime, *, field: str) -> datetime:
-    """An instant read from the outside, made aware (no offset: our zone, +08:00) and kept within
-    EARLIEST_MOMENT..LATEST_MOMENT, so that converting it to UTC for the database cannot overflow."""
+    """An instant read from the outside, made aware (no offset: our zone, +08:00), kept within
+    EARLIEST_MOMENT..LATEST_MOMENT so that converting it for the database cannot overflow, and
+    returned in our zone: PostgreSQL refuses the offsets beyond ±15:59 that Python accepts."""
     try:
         aware = timezone.make_aware(moment, _ZONE) if timezone.is_naive(moment) else moment
-        inside = EARLIEST_MOMENT <= aware <= LATEST_MOMENT
+        if EARLIEST_MOMENT <= aware <= LATEST_MOMENT:
+            return aware.astimezone(_ZONE)
     except (OverflowError, ValueError):
-        inside = False
-    if not inside:
-        raise BadParameter(_("参数 %(name)s 应在 %(earliest)s 到 %(latest)s 之间")
-                           % {"name": field, "earliest": EARLIEST_DAY, "latest": LATEST_DAY}, field=field)
-    return aware
+        pass
+    raise BadParameter(_("参数 %(name)s 应在 %(earliest)s 到 %(latest)s 之间")
+                       % {"name": field, "earliest": EARLIEST_DAY, "latest": LATEST_DAY}, field=field)
 
 
 def has_nul(value: str) -> bool:

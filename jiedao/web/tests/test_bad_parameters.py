@@ -151,3 +151,17 @@ def test_a_nul_in_an_api_body_is_a_json_400(world, clock, as_user, fresh_case):
     assert response.json() == {"detail": "请求地址或参数中含有不允许的字符", "field": None}
     fresh_case.refresh_from_db()
     assert fresh_case.state == "reported"
+
+
+def test_a_nul_in_an_open311_parameter_is_the_specs_400(world, clock):
+    response = Client().get("/open311/v2/requests.json?service_request_id=2026-000001%00")
+
+    assert response.status_code == 400
+    assert response.json() == [{"code": 400, "description": "请求地址或参数中含有不允许的字符"}]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cases?since=2000-01-01T00:00:00-21:40",
+                                  "/open311/v2/servicerequestupdates.json?end_date=2000-01-01T00:00:00-21:40"])
+def test_an_offset_postgresql_refuses_is_read_in_our_zone(world, staff, clock, path):
+    # Python takes offsets up to ±23:59, PostgreSQL only up to ±15:59.
+    assert staff.get(path).status_code == 200
