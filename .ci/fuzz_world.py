@@ -2,6 +2,7 @@
 people of the loop, published cases in many states, one waiting for intake, a merged duplicate, a
 public after-photo; an Open311 client key and an API key of a staff person who holds the office's
 duties (intake, filing, dispatch, leading), written into the folder given as the argument."""
+# ruff: noqa: E402, T201 (a script: Django is set up before the models are imported; it reports by printing)
 import io
 import sys
 from pathlib import Path
@@ -10,15 +11,15 @@ import django
 
 django.setup()
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
+from jiedao.api.services import api_token_issue
 from jiedao.cases import services
 from jiedao.cases.models import CaseSource
 from jiedao.catalogue.models import CatalogueItem
-from jiedao.api.services import api_token_issue
 from jiedao.open311.services import open311_client_issue
 from jiedao.territory.models import Duty, GridClass, Organisation, Role, Unit, UnitLevel
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 
 def square(lon, lat, size=0.01):
