@@ -1,8 +1,12 @@
 """Reads of the accountability register (问责清单)."""
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import QuerySet
+
+from jiedao.cases.models import Case
+from jiedao.cases.selectors import cases_in_reach
 
 from .models import EvidenceRole, Finding, FindingEvidence, FindingState
 
@@ -21,21 +25,39 @@ def register(*, start: date | None = None, end: date | None = None, state: str |
     return findings.order_by("-period_end", "rule__kind", "rule__code", "subject_key", "-created_at", "-pk")
 
 
-def finding_evidence(*, finding: Finding) -> QuerySet[FindingEvidence]:
-    """The evidence cases of one finding, each with its role, oldest report first."""
-    return (FindingEvidence.objects.filter(finding=finding)
+@dataclass(frozen=True)
+class EvidenceInReach:
+    rows: list[FindingEvidence]  # the evidence rows of cases the person may open
+    hidden_count: int  # the other evidence cases, counted and never named
+
+
+def finding_evidence(*, finding: Finding, user) -> EvidenceInReach:
+    """The evidence of one finding that `user` may open (the case pages' rule), each with its role,
+    oldest report first, and how many other cases the finding rests on."""
+    reach = cases_in_reach(user=user, cases=Case.objects.filter(pk__in=finding.evidence.values("case_id")))
+    rows = (FindingEvidence.objects.filter(finding=finding, case__in=reach.visible)
             .select_related("case", "case__item", "case__department", "case__grid")
             .order_by("case__reported_at", "case_id", "role"))
+    return EvidenceInReach(rows=list(rows), hidden_count=reach.hidden_count)
 
 
-def repeat_points(*, start: date, end: date, within: str = "", at_most: int = 300) -> list[dict]:
+@dataclass(frozen=True)
+class RepeatPoints:
+    points: list[dict]  # number, lon, lat, item of each repeated case the person may open
+    hidden_count: int  # repeated cases outside what the person may open
+
+
+def repeat_points(*, user, start: date, end: date, within: str = "", at_most: int = 300) -> RepeatPoints:
     """热点: where a problem came back after it was closed, as the register's repeat-point rule found
-    it (current findings overlapping the period): the point of each repeated case, under the unit
-    whose path is `within` when given."""
-    rows = (FindingEvidence.objects.filter(role=EvidenceRole.REPEAT, finding__period_end__gte=start,
-                                           finding__period_start__lte=end,
-                                           case__territory_path__startswith=within)
-            .exclude(finding__state=FindingState.SUPERSEDED)
-            .values_list("case__number", "case__longitude", "case__latitude", "case__item__name")
-            .distinct().order_by("-case__reported_at")[:at_most])
-    return [{"number": number, "lon": lon, "lat": lat, "item": item} for number, lon, lat, item in rows]
+    it (current findings overlapping the period): the point of each repeated case `user` may open,
+    under the unit whose path is `within` when given; the others only counted."""
+    evidence = (FindingEvidence.objects.filter(role=EvidenceRole.REPEAT, finding__period_end__gte=start,
+                                               finding__period_start__lte=end)
+                .exclude(finding__state=FindingState.SUPERSEDED))
+    reach = cases_in_reach(user=user, cases=Case.objects.filter(pk__in=evidence.values("case_id"),
+                                                               territory_path__startswith=within))
+    rows = (reach.visible.values_list("number", "longitude", "latitude", "item__name")
+            .order_by("-reported_at")[:at_most])
+    return RepeatPoints(points=[{"number": number, "lon": lon, "lat": lat, "item": item}
+                                for number, lon, lat, item in rows],
+                        hidden_count=reach.hidden_count)

@@ -40,8 +40,9 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
     finding = get_object_or_404(register(), pk=pk)
+    evidence = finding_evidence(finding=finding, user=request.user)
     return render(request, "accountability/finding_detail.html", {
-        "finding": finding, "evidence": finding_evidence(finding=finding),
+        "finding": finding, "evidence": evidence.rows, "hidden_count": evidence.hidden_count,
         "may_decide": may_decide(user=request.user) and finding.state == FindingState.PROPOSED,
         "decisions": Decision.choices,
     })

@@ -14,7 +14,7 @@ from jiedao.cases.errors import CaseError
 from jiedao.params import BadParameter, has_nul
 
 from . import case_actions, cases, catalogue, inbox
-from .auth import session_auth, token_auth
+from .auth import TokenRefused, session_auth, token_auth
 from .docs import LocalSwagger
 
 
@@ -65,7 +65,10 @@ api = JiedaoAPI(
     version="1",
     description=(
         "街道人居环境整治平台 REST API. Sign in with the browser session (send the CSRF token on "
-        "POST) or send `Authorization: Bearer <key>` with a key from `manage.py issue_api_token`. "
+        "POST) or send `Authorization: Bearer <key>` with a key issued in the admin or by "
+        "`manage.py issue_api_token`; keys expire (90 days unless the office set otherwise), and an "
+        "expired or revoked key gets 401 saying so. A report's `client_key` with a different body "
+        "than its first use gets 422. "
         "Times are ISO-8601 in +08:00; coordinates are WGS-84. Errors: `{\"detail\": message, "
         "\"field\": name}` with 400 (bad input), 401, 403 (not allowed), 404 (no such case, or not "
         "yours to see), 409 (the case is in another state or changed since you read it); 422 for a "
@@ -101,8 +104,10 @@ def not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    response = error_response(request, 401, _("请先登录，或在 Authorization 头中提供有效的 API 令牌"))
-    response["WWW-Authenticate"] = 'Bearer realm="api"'
+    reason = error.message if isinstance(error, TokenRefused) else None  # an expired or revoked key says so
+    response = error_response(request, 401, reason or _("请先登录，或在 Authorization 头中提供有效的 API 令牌"))
+    # RFC 6750 §3.1: a key that was presented but is no longer valid is an invalid_token.
+    response["WWW-Authenticate"] = 'Bearer realm="api", error="invalid_token"' if reason else 'Bearer realm="api"'
     return response
 
 

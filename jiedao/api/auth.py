@@ -3,16 +3,26 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from .services import api_token_authenticate
+from .services import TokenUnusable, api_token_authenticate
+
+
+class TokenRefused(AuthenticationError):
+    """A key that expired or was revoked: 401 with the reason (api.py)."""
+
+    def __init__(self, message):
+        super().__init__(401, str(message))
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str):
-        user = api_token_authenticate(key=token.strip())
+        try:
+            user = api_token_authenticate(key=token.strip())
+        except TokenUnusable as refused:
+            raise TokenRefused(refused.message) from refused
         if user is not None:
             # The services and the access rules read the user from here like for a session.
             request.user = user

@@ -11,6 +11,7 @@ from pydantic import Field
 from jiedao import clock
 from jiedao.cases.access import can_view
 from jiedao.cases.errors import InvalidInput
+from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.models import Case, CasePolicy, CaseSource, CaseState
 from jiedao.cases.selectors import BOX_BY_CODE, case_photo_file, cases_in_inbox
 from jiedao.cases.services import case_report_once
@@ -19,6 +20,7 @@ from jiedao.params import moment_checked
 
 from .cursor import cases_after, cursor_encode
 from .schemas import CaseDetailOut, CaseListOut, CaseReceiptOut, ErrorOut, case_detail_data, case_summary_data
+from .services import api_report_record, api_report_replay_check
 
 router = Router(tags=["cases"])
 
@@ -134,9 +136,10 @@ def uploads(request: HttpRequest, name: str) -> list[UploadedFile]:
 
 
 @router.post("/cases", response={200: CaseReceiptOut, 201: CaseReceiptOut, 400: ErrorOut, 403: ErrorOut,
-                                 409: ErrorOut},
+                                 409: ErrorOut, 422: ErrorOut},
              summary="Report a case (multipart)",
-             description="201 with the new case; 200 with the existing case when `client_key` was used before. "
+             description="201 with the new case; 200 with the existing case when `client_key` was used before "
+                         "with the same body; 422 when it was used with a different body. "
                          "The answer is a receipt; GET /cases/{number} gives the whole case.")
 def case_create(request: HttpRequest, data: Form[ReportIn], photos: File[list[UploadedFile]] = None,
                 after_photos: File[list[UploadedFile]] = None):
@@ -146,13 +149,18 @@ def case_create(request: HttpRequest, data: Form[ReportIn], photos: File[list[Up
     client_key = (data.client_key or "").strip() or None
     longitude = (data.longitude or "").strip() or None
     latitude = (data.latitude or "").strip() or None
+    fingerprint = (request_fingerprint(data=request.POST, files=request.FILES, ignore=("client_key",))
+                   if client_key else "")
     case, created = case_report_once(
         by=user, source=data.source, item=catalogue_item_for_report(code=data.item_code, kind=data.item_kind),
         longitude=longitude, latitude=latitude, crs=data.crs, description=data.description, address=data.address,
         photos=uploads(request, "photos"), after_photos=uploads(request, "after_photos"),
         self_handled=data.self_handled, reporter_name=data.reporter_name, reporter_phone=data.reporter_phone,
         client_key=client_key,
+        also=(lambda made: api_report_record(case=made, fingerprint=fingerprint)) if client_key else None,
     )
+    if not created:
+        api_report_replay_check(case=case, key=client_key or "", fingerprint=fingerprint)
     receipt = case_summary_data(case, now=clock.now()) | {"version": case.version,
                                                           "photo_count": case.photos.count()}
     return Status(201 if created else 200, receipt)

@@ -36,14 +36,23 @@ def _kind_for(label: str, default: EventKind) -> EventKind:
 
 
 class AuditedAdmin:
+    # Bulk actions whose service writes its own, more precise, record (e.g. a token's revocation).
+    actions_logged_by_service: frozenset[str] = frozenset()
+
     def _record(self, request, obj, kind: EventKind, detail: dict) -> None:
         label = f"{obj._meta.app_label}.{obj._meta.model_name}"
         security_event_record(kind=_kind_for(label, kind), request=request, target=object_target(obj),
                               target_label=str(obj), detail={"admin": kind.value, **detail})
 
+    def audit_addition(self, request, obj, message) -> EventKind | None:
+        """The kind an addition is logged as; an admin whose service logs it returns None."""
+        return EventKind.ADMIN_ADDED
+
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
-        self._record(request, obj, EventKind.ADMIN_ADDED, {"changes": _plain(message)})
+        kind = self.audit_addition(request, obj, message)
+        if kind is not None:
+            self._record(request, obj, kind, {"changes": _plain(message)})
         return entry
 
     def audit_change(self, request, obj, message) -> EventKind | None:
@@ -70,7 +79,8 @@ class AuditedAdmin:
         select_across = request.POST.get("select_across") == "1"
         actions = self.get_actions(request)
         response = super().response_action(request, queryset)
-        if action in actions and action != "delete_selected" and (selected or select_across):
+        if (action in actions and action != "delete_selected" and action not in self.actions_logged_by_service
+                and (selected or select_across)):
             model = self.model._meta
             security_event_record(
                 kind=_kind_for(f"{model.app_label}.{model.model_name}", EventKind.ADMIN_CHANGED), request=request, target=f"{model.app_label}.{model.model_name}",

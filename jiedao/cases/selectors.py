@@ -35,6 +35,23 @@ def cases_visible_to(*, user) -> QuerySet[Case]:
 
 
 @dataclass(frozen=True)
+class CasesInReach:
+    """Of some cases (behind a figure, on a map, in a register's evidence), the ones a person may
+    open and how many others there are: those are counted, never named."""
+
+    visible: QuerySet[Case]
+    hidden_count: int
+
+
+def cases_in_reach(*, user, cases: QuerySet[Case]) -> CasesInReach:
+    """`cases` cut to what `user` may open, by the rule of the case pages (`cases_visible_to`).
+    Every list of cases shown behind a figure goes through here."""
+    condition = visible_cases_filter(user)
+    visible = cases.filter(condition) if condition is not None else cases.none()
+    return CasesInReach(visible=visible, hidden_count=cases.count() - visible.count())
+
+
+@dataclass(frozen=True)
 class Box:
     code: str
     label: str

@@ -5,6 +5,17 @@ from playwright.sync_api import Page, expect
 from jiedao.conftest import CELL, ORIGIN_LAT, ORIGIN_LON
 
 
+def wait_until(page: Page, expression: str, timeout_ms: int = 10_000) -> None:
+    """Poll a JavaScript expression until it is true. Playwright's wait_for_function evaluates its
+    predicate with eval() inside the page, which the Content-Security-Policy refuses; evaluate()
+    goes through the DevTools protocol, outside the page's policy."""
+    for _attempt in range(timeout_ms // 100):
+        if page.evaluate(expression):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not true after {timeout_ms} ms: {expression}")
+
+
 def open_case(page: Page, base_url: str, number: str) -> None:
     page.goto(f"{base_url}/cases/{number}/")
     expect(page.locator(".case-head__number")).to_have_text(number)

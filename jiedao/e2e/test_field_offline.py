@@ -13,6 +13,8 @@ from jiedao.conftest import CELL, ORIGIN_LAT, ORIGIN_LON, grid_centre, report, w
 from jiedao.field.models import Patrol
 from jiedao.field.tracks import haversine_m
 
+from .steps import wait_until
+
 pytestmark = pytest.mark.browser
 
 PHONE_WIDTH = 390
@@ -30,7 +32,7 @@ def _field_page(context, sign_in, live_server, user, path="/field/"):
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(live_server.url + path)
     # The service worker takes over the field pages (clients.claim on activation).
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    wait_until(page, "navigator.serviceWorker && navigator.serviceWorker.controller !== null")
     return page, errors
 
 
@@ -62,7 +64,7 @@ def test_a_report_made_offline_is_sent_once_when_the_signal_returns(live_world, 
 
     # No signal from here on.
     phone.set_offline(True)
-    page.wait_for_function("navigator.onLine === false")
+    wait_until(page, "navigator.onLine === false")
     expect(page.locator("#field-offline")).to_be_visible()
     page.set_input_files("#report-photos", str(jpeg_file("litter.jpg", (170, 60, 40))))
     page.fill("textarea[name=description]", "路口成堆垃圾")
@@ -139,7 +141,7 @@ def test_checks_from_the_queue_and_a_recorded_patrol(live_world, live_server, ph
 
     # 核实 made without signal, while the office voids the case: refused with a message, not retried.
     phone.set_offline(True)
-    page.wait_for_function("navigator.onLine === false")
+    wait_until(page, "navigator.onLine === false")
     card = page.locator(f"#case-{to_verify.number}")
     card.get_by_role("button", name="提交核实").click()
     expect(card.locator(".queue-action__done")).to_have_text("已保存，待发送")

@@ -89,8 +89,8 @@ def test_the_dashboard_draws_its_charts_and_map_on_a_phone(live_world, live_serv
     page.on("pageerror", lambda error: errors.append(str(error)))
 
     page.goto(live_server.url + "/dashboard/")
-    expect(page.locator("#chart-trend svg")).to_be_visible()
-    expect(page.locator("#chart-categories svg")).to_be_visible()
+    expect(page.locator("#chart-trend canvas").first).to_be_visible()
+    expect(page.locator("#chart-categories canvas").first).to_be_visible()
     screenshot(page, "dashboard-phone")
 
     assert errors == []

@@ -8,9 +8,12 @@ from decimal import Decimal
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from jiedao.accountability.models import FindingState
 from jiedao.accountability.selectors import register
+from jiedao.cases.models import Case
+from jiedao.cases.selectors import cases_in_reach
 from jiedao.reports.bulletin import Bulletin, BulletinTable
 from jiedao.territory.models import Unit, UnitLevel
 
@@ -96,16 +99,20 @@ def _board_tables(period: Period, rows_by_type: dict) -> list[BulletinTable]:
     return tables
 
 
-def _overdue_table(top: Unit | None, period: Period, now: datetime) -> BulletinTable:
-    cases = (cases_behind(indicator="overdue_pending", start=period.start, end=period.end, unit=top)
-             if top is not None else [])
-    cases = list(cases.select_related("item", "grid", "department").order_by("deadline_at")[:OVERDUE_LISTED]
-                 if top is not None else [])
+def _overdue_table(top: Unit | None, period: Period, now: datetime, viewer) -> BulletinTable:
+    """The overdue cases the reader may open (the case pages' rule): the others are counted, not named."""
+    behind = (cases_behind(indicator="overdue_pending", start=period.start, end=period.end, unit=top)
+              if top is not None else Case.objects.none())
+    reach = cases_in_reach(user=viewer, cases=behind)
+    cases = list(reach.visible.select_related("item", "grid", "department").order_by("deadline_at")[:OVERDUE_LISTED])
     as_of = min(period.end, now)
+    note = (_("本期派遣的案件中，截至 %(at)s 仍未处置且已超过处置期限的（挂账案件除外），按期限先后列出前 %(n)d 件。")
+            % {"at": f"{timezone.localtime(as_of):%Y-%m-%d %H:%M}", "n": OVERDUE_LISTED})
+    if reach.hidden_count:
+        note += ngettext("另有 %(n)d 件不在您的范围内。", "另有 %(n)d 件不在您的范围内。",
+                         reach.hidden_count) % {"n": reach.hidden_count}
     return BulletinTable(
-        title=_("超期未处置案件"),
-        note=_("本期派遣的案件中，截至 %(at)s 仍未处置且已超过处置期限的（挂账案件除外），按期限先后列出前 %(n)d 件。")
-        % {"at": f"{timezone.localtime(as_of):%Y-%m-%d %H:%M}", "n": OVERDUE_LISTED},
+        title=_("超期未处置案件"), note=note,
         columns=[_("案件编号"), _("问题分类"), _("单元网格"), _("职能部门"), _("处置期限"), _("超期天数")],
         rows=[[case.number, case.item.name, case.grid.name, case.department.name if case.department else EMPTY,
                f"{timezone.localtime(case.deadline_at):%Y-%m-%d %H:%M}",
@@ -128,13 +135,15 @@ def _findings_table(period: Period) -> BulletinTable:
     )
 
 
-def bulletin_for(*, period: Period, now: datetime) -> Bulletin:
-    """The 通报 of a period, as plain data."""
+def bulletin_for(*, period: Period, now: datetime, viewer) -> Bulletin:
+    """The 通报 of a period, as plain data, for `viewer`: its figures, rankings and register are
+    the sub-district's (a 通报 is circulated to every unit), its list of cases only those the
+    viewer may open (None: a copy naming no case)."""
     with shared_counts():  # the sub-district, its communities and the boards: one read per period
-        return _bulletin(period=period, now=now)
+        return _bulletin(period=period, now=now, viewer=viewer)
 
 
-def _bulletin(*, period: Period, now: datetime) -> Bulletin:
+def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
     top = (Unit.objects.filter(level=UnitLevel.SUBDISTRICT).order_by("path").first()
            or Unit.objects.order_by("path").first())
     level = top.level if top is not None else UnitLevel.SUBDISTRICT
@@ -193,7 +202,7 @@ def _bulletin(*, period: Period, now: datetime) -> Bulletin:
                              note=_("综合指标值按考核方案的权重计算；“—”表示本期没有可计算的基数。")),
             _indicator_table(_("各职能部门考核指标"), departments),
             *_board_tables(period, rows_by_type),
-            _overdue_table(top, period, now),
+            _overdue_table(top, period, now, viewer),
             _findings_table(period),
         ],
     )

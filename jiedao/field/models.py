@@ -33,6 +33,8 @@ class Submission(models.Model):
                                verbose_name=_("巡查"))
     status = models.PositiveSmallIntegerField(_("首次应答状态码"))
     response = models.JSONField(_("首次应答"), default=dict)
+    # SHA-256 of the normalised body (cases/idempotency.py): a replay must send the same.
+    body_fingerprint = models.CharField(_("提交内容摘要"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("提交时间"))
 
     class Meta:

@@ -8,7 +8,7 @@ from django.db.models import Count, QuerySet
 
 from jiedao import clock
 from jiedao.cases.models import Case, CaseEvent
-from jiedao.cases.selectors import cases_in_inbox
+from jiedao.cases.selectors import CasesInReach, cases_in_inbox, cases_in_reach
 from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind
 
 from .access import patrols_visible_filter
@@ -136,6 +136,8 @@ def patrols_visible_to(*, user) -> QuerySet[Patrol]:
     return Patrol.objects.filter(pk__in=ids).select_related("user").order_by("-started_at", "-id")
 
 
-def patrol_cases(*, patrol: Patrol) -> list[Case]:
-    return list(patrol.cases.select_related("item").order_by("reported_at", "id"))
+def patrol_cases(*, patrol: Patrol, user) -> CasesInReach:
+    """The cases reported on a patrol that `user` may open (a supervisor reads a patrol that crossed
+    their grids, not every case it found elsewhere), and how many others."""
+    return cases_in_reach(user=user, cases=patrol.cases.select_related("item").order_by("reported_at", "id"))
 

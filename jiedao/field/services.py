@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from jiedao import clock
 from jiedao.cases import services as case_services
 from jiedao.cases.errors import InvalidInput, NotAllowed, WrongState
+from jiedao.cases.idempotency import key_reuse_check
 from jiedao.cases.models import Case, CaseSource, CaseState
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.territory.coordinates import SUPPORTED_CRS, CoordinateError, to_wgs84
@@ -55,28 +56,29 @@ def _require_key(key) -> str:
     return key
 
 
-def _replay(previous: Submission, *, by, kind: str, case: Case | None = None,
+def _replay(previous: Submission, *, by, kind: str, fingerprint: str, case: Case | None = None,
             patrol: Patrol | None = None) -> Answer:
     if previous.user_id != by.pk:
         raise InvalidInput(_("该提交编号已被他人使用"), field="key")
     if (previous.kind != kind or (case is not None and previous.case_id != case.pk)
             or (patrol is not None and previous.patrol_id != patrol.pk)):
         raise InvalidInput(_("该提交编号已用于另一项提交"), field="key")
+    key_reuse_check(key=previous.key, stored=previous.body_fingerprint, fingerprint=fingerprint)
     return Answer(status=200, body=previous.response, replayed=True)
 
 
 def _submission_once(*, key: str, by, kind: str, run: Callable[[], tuple[int, dict, Case | None, Patrol | None]],
-                     case: Case | None = None, patrol: Patrol | None = None) -> Answer:
+                     fingerprint: str = "", case: Case | None = None, patrol: Patrol | None = None) -> Answer:
     """Run `run` once per key. The submission row is inserted first, in the same transaction as
     the change: a twin request racing this one blocks on the key's unique index and then finds
     the row; a refusal rolls both back, so nothing of it is kept."""
     previous = Submission.objects.filter(key=key).first()
     if previous is not None:
-        return _replay(previous, by=by, kind=kind, case=case, patrol=patrol)
+        return _replay(previous, by=by, kind=kind, fingerprint=fingerprint, case=case, patrol=patrol)
     try:
         with transaction.atomic():
             submission = Submission.objects.create(key=key, user=by, kind=kind, case=case, patrol=patrol, status=0,
-                                                   response={}, created_at=clock.now())
+                                                   response={}, body_fingerprint=fingerprint, created_at=clock.now())
             status, body, made_case, made_patrol = run()
             submission.status, submission.response = status, body
             submission.case, submission.patrol = made_case or case, made_patrol or patrol
@@ -85,7 +87,7 @@ def _submission_once(*, key: str, by, kind: str, run: Callable[[], tuple[int, di
         previous = Submission.objects.filter(key=key).first()
         if previous is None:
             raise
-        return _replay(previous, by=by, kind=kind, case=case, patrol=patrol)
+        return _replay(previous, by=by, kind=kind, fingerprint=fingerprint, case=case, patrol=patrol)
     return Answer(status=status, body=body)
 
 
@@ -93,9 +95,10 @@ def _submission_once(*, key: str, by, kind: str, run: Callable[[], tuple[int, di
 
 def field_report(*, by, key: str, item: CatalogueItem, longitude, latitude, crs: str = "wgs84",
                  description: str = "", address: str = "", photos=(), after_photos=(), self_handled: bool = False,
-                 patrol_client_id: str = "") -> Answer:
+                 patrol_client_id: str = "", fingerprint: str = "") -> Answer:
     """A report from the field (source 网格员巡查). The case's client key is the device's key
-    namespaced by person, so the case loop's own idempotency holds even without this table."""
+    namespaced by person, so the case loop's own idempotency holds even without this table.
+    `fingerprint` (of the request body) is kept with the key: a replay with another body is refused."""
     _require_field_user(by)
     key = _require_key(key)
     patrol_id = _patrol_uuid(patrol_client_id)
@@ -114,7 +117,7 @@ def field_report(*, by, key: str, item: CatalogueItem, longitude, latitude, crs:
         body["photo_count"] = case.photos.count()
         return (201 if created else 200), body, case, patrol
 
-    return _submission_once(key=key, by=by, kind=SubmissionKind.REPORT, run=run)
+    return _submission_once(key=key, by=by, kind=SubmissionKind.REPORT, run=run, fingerprint=fingerprint)
 
 
 def _patrol_uuid(value) -> uuid.UUID | None:
@@ -160,7 +163,7 @@ def _case_in_seen_stage(*, case: Case, by, seen_stage: str, kind: str) -> Case:
 
 
 def field_verify(*, by, key: str, case: Case, seen_stage: str, confirmed: bool, opinion: str = "",
-                 photos=()) -> Answer:
+                 photos=(), fingerprint: str = "") -> Answer:
     """核实 on site, possibly made offline: applies while the case waits in the stage the worker saw."""
     _require_field_user(by)
     key = _require_key(key)
@@ -173,11 +176,11 @@ def field_verify(*, by, key: str, case: Case, seen_stage: str, confirmed: bool, 
         message = _("案件 %(number)s 已核实：%(outcome)s") % {"number": done.number, "outcome": outcome}
         return 200, _case_receipt(done, kind=SubmissionKind.VERIFY, message=message), done, None
 
-    return _submission_once(key=key, by=by, kind=SubmissionKind.VERIFY, run=run, case=case)
+    return _submission_once(key=key, by=by, kind=SubmissionKind.VERIFY, run=run, case=case, fingerprint=fingerprint)
 
 
 def field_check(*, by, key: str, case: Case, seen_stage: str, passed: bool, opinion: str = "",
-                photos=()) -> Answer:
+                photos=(), fingerprint: str = "") -> Answer:
     """核查 of a reported fix with after-photos, possibly made offline (see `field_verify`)."""
     _require_field_user(by)
     key = _require_key(key)
@@ -190,7 +193,7 @@ def field_check(*, by, key: str, case: Case, seen_stage: str, passed: bool, opin
         message = _("案件 %(number)s 已核查：%(outcome)s") % {"number": done.number, "outcome": outcome}
         return 200, _case_receipt(done, kind=SubmissionKind.CHECK, message=message), done, None
 
-    return _submission_once(key=key, by=by, kind=SubmissionKind.CHECK, run=run, case=case)
+    return _submission_once(key=key, by=by, kind=SubmissionKind.CHECK, run=run, case=case, fingerprint=fingerprint)
 
 
 # ---------------------------------------------------------------- patrols
@@ -255,7 +258,7 @@ def _point_in_wgs84(point, *, crs: str):
         return None
 
 
-def patrol_points_add(*, by, patrol: Patrol, key: str, points, crs: str = "wgs84") -> Answer:
+def patrol_points_add(*, by, patrol: Patrol, key: str, points, crs: str = "wgs84", fingerprint: str = "") -> Answer:
     """Add one batch of the device's points to its patrol, once per batch key. Points that are
     not plausible (out of range, out of the patrol's time, faster than the policy allows from the
     previous point) are counted, not kept; points too close to the previous one are thinned."""
@@ -299,7 +302,8 @@ def patrol_points_add(*, by, patrol: Patrol, key: str, points, crs: str = "wgs84
         }
         return 200, body, None, locked
 
-    return _submission_once(key=key, by=by, kind=SubmissionKind.PATROL_POINTS, run=run, patrol=patrol)
+    return _submission_once(key=key, by=by, kind=SubmissionKind.PATROL_POINTS, run=run, patrol=patrol,
+                            fingerprint=fingerprint)
 
 
 def _patrol_grids_add(patrol: Patrol, points: Sequence) -> None:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jiedao.cases.errors import CaseError, InvalidInput
+from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.selectors import cases_visible_to
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.params import id_or_none
@@ -47,7 +48,7 @@ SHELL_ASSETS = [
     "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
     "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
-    "vendor/htmx/htmx.min.js", "vendor/alpine/alpine.min.js",
+    "vendor/htmx/htmx.min.js", "vendor/alpine/alpine-csp.min.js", "js/page.js",
     "field/icons/icon-192.png", "field/icons/icon-512.png",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
@@ -87,7 +88,7 @@ def field_api(view):
         try:
             return view(request, *args, **kwargs)
         except CaseError as error:
-            return _error(error.status, error.message, field=error.field)
+            return _error(error.status, error.message, field=error.field, code=getattr(error, "code", ""))
         except Http404:
             return _error(404, _("未找到，或您无权访问"))
         except RequestDataTooBig:
@@ -233,18 +234,18 @@ def patrol_detail(request: HttpRequest, client_id) -> HttpResponse:
     # 404 for a patrol that is not yours to see, like one that does not exist.
     if patrol is None or not may_view_patrol(user=user, patrol=patrol):
         raise Http404(_("未找到该巡查"))
-    cases = patrol_cases(patrol=patrol)
-    visible = set(cases_visible_to(user=user).filter(pk__in=[c.pk for c in cases]).values_list("pk", flat=True))
+    found = patrol_cases(patrol=patrol, user=user)
+    cases = list(found.visible)
     grids = list(patrol.grids.order_by("code"))
     return render(request, "field/patrol_detail.html", {
-        "patrol": patrol, "cases": cases, "visible_case_ids": visible, "grids": grids,
+        "patrol": patrol, "cases": cases, "hidden_count": found.hidden_count, "grids": grids,
         "hide_worker_tabs": not is_field_user(user=user),
         "duration": duration_words(patrol.duration_s),
         "distance_km": f"{patrol.distance_m / 1000:.2f}",
         "map_data": {
             "track": [[lat, lon] for lon, lat, _t in patrol.track],
             "cases": [{"number": c.number, "lat": c.latitude, "lon": c.longitude, "item": c.item.name,
-                       "url": reverse("web:case-detail", args=[c.number]) if c.pk in visible else ""}
+                       "url": reverse("web:case-detail", args=[c.number])}
                       for c in cases],
             "grids": {"type": "FeatureCollection", "features": [
                 {"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
@@ -356,6 +357,14 @@ def _json_body(request: HttpRequest) -> dict:
     return body
 
 
+# Not part of what was submitted: the key itself and the CSRF token (new after a sign-in).
+NOT_SUBMITTED = ("key", "csrfmiddlewaretoken")
+
+
+def _form_fingerprint(request: HttpRequest) -> str:
+    return request_fingerprint(data=request.POST, files=request.FILES, ignore=NOT_SUBMITTED)
+
+
 def _own_patrol_or_404(user, client_id) -> Patrol:
     # Another person's patrol answers like one that does not exist: nobody extends or stops it.
     patrol = Patrol.objects.filter(client_id=client_id, user=user).first()
@@ -381,7 +390,7 @@ def api_report(request: HttpRequest) -> HttpResponse:
         crs=data.get("crs") or "wgs84", description=data.get("description", ""), address=data.get("address", ""),
         photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
         self_handled=(data.get("self_handled") or "").lower() in {"1", "true", "on", "yes"},
-        patrol_client_id=data.get("patrol", ""),
+        patrol_client_id=data.get("patrol", ""), fingerprint=_form_fingerprint(request),
     )
     return _answer(answer)
 
@@ -393,6 +402,7 @@ def api_verify(request: HttpRequest, number: str) -> HttpResponse:
         by=request.user, key=data.get("key"), case=_case_or_404(request.user, number),
         seen_stage=data.get("seen_stage", ""), confirmed=_yes_no(data.get("confirmed"), field="confirmed"),
         opinion=data.get("opinion", ""), photos=request.FILES.getlist("photos"),
+        fingerprint=_form_fingerprint(request),
     )
     return _answer(answer)
 
@@ -404,6 +414,7 @@ def api_check(request: HttpRequest, number: str) -> HttpResponse:
         by=request.user, key=data.get("key"), case=_case_or_404(request.user, number),
         seen_stage=data.get("seen_stage", ""), passed=_yes_no(data.get("passed"), field="passed"),
         opinion=data.get("opinion", ""), photos=request.FILES.getlist("photos"),
+        fingerprint=_form_fingerprint(request),
     )
     return _answer(answer)
 
@@ -421,7 +432,8 @@ def api_patrol_points(request: HttpRequest, client_id) -> HttpResponse:
     body = _json_body(request)
     patrol = _own_patrol_or_404(request.user, client_id)
     answer = services.patrol_points_add(by=request.user, patrol=patrol, key=body.get("key"),
-                                        points=body.get("points"), crs=body.get("crs") or "wgs84")
+                                        points=body.get("points"), crs=body.get("crs") or "wgs84",
+                                        fingerprint=request_fingerprint(data=body, ignore=NOT_SUBMITTED))
     return _answer(answer)
 
 

@@ -2,11 +2,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from jiedao.audit.admin_changes import AuditedAdmin
+from jiedao.audit.models import EventKind
 from jiedao.cases.models import CaseSource
 from jiedao.readonly_admin import ReadOnlyAdmin
 
 from .models import Open311Client, Open311Policy, Open311Report, Open311Update, ServiceAttribute
-from .services import new_client_key, open311_client_set_new_key
+from .services import new_client_key, open311_client_set_new_key, open311_key_event_record
 
 
 def _show_key_once(request, client: Open311Client, key: str) -> None:
@@ -15,7 +17,7 @@ def _show_key_once(request, client: Open311Client, key: str) -> None:
 
 
 @admin.register(Open311Client)
-class Open311ClientAdmin(admin.ModelAdmin):
+class Open311ClientAdmin(AuditedAdmin, admin.ModelAdmin):
     """A new client gets its key when saved; the key is shown once, in the message above the list.
     A key cannot be seen again: issue a new one (the old one stops working)."""
 
@@ -25,6 +27,8 @@ class Open311ClientAdmin(admin.ModelAdmin):
     fields = ("name", "contact", "is_active", "rate_limit_per_minute", "prefix", "created_at", "last_used_at")
     readonly_fields = ("prefix", "created_at", "last_used_at")
     actions = ["issue_new_key"]
+    # Keys issued and switched off are in the security log under their own kinds, with the prefix.
+    actions_logged_by_service = frozenset({"issue_new_key"})
 
     def has_delete_permission(self, request, obj=None):
         return False  # clients stay listed (who had access, and until when); switch them off instead
@@ -37,11 +41,19 @@ class Open311ClientAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
         if key:
             _show_key_once(request, obj, key)
+        if not change:
+            open311_key_event_record(kind=EventKind.OPEN311_KEY_ISSUED, client=obj, request=request)
+        elif "is_active" in form.changed_data:
+            kind = EventKind.OPEN311_KEY_ISSUED if obj.is_active else EventKind.OPEN311_KEY_REVOKED
+            open311_key_event_record(kind=kind, client=obj, request=request, detail={"is_active": obj.is_active})
+
+    def audit_addition(self, request, obj, message):
+        return None  # logged as OPEN311_KEY_ISSUED in save_model
 
     @admin.action(description=_("为所选接入方发放新密钥（旧密钥立即失效）"))
     def issue_new_key(self, request, queryset):
         for client in queryset:
-            _show_key_once(request, client, open311_client_set_new_key(client=client))
+            _show_key_once(request, client, open311_client_set_new_key(client=client, request=request))
 
 
 class ServiceAttributeForm(forms.ModelForm):

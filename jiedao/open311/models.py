@@ -115,6 +115,8 @@ class Open311Report(models.Model):
     address_id = models.CharField(_("地址编号"), max_length=100, blank=True)
     media_url = models.CharField(_("媒体链接"), max_length=500, blank=True,
                                  help_text=_("对方提供的链接，本系统不会去下载"))
+    # SHA-256 of the normalised body (cases/idempotency.py): a retry with the key must send the same.
+    body_fingerprint = models.CharField(_("提交内容摘要"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("提交时间"))
 
     class Meta:
@@ -136,6 +138,7 @@ class Open311Update(models.Model):
     external_id = models.CharField(_("对方编号"), max_length=100)
     account_id = models.CharField(_("账号"), max_length=100, blank=True)
     email = models.CharField(_("电子邮箱"), max_length=254, blank=True)
+    body_fingerprint = models.CharField(_("提交内容摘要"), max_length=64, blank=True, default="", editable=False)
     created_at = models.DateTimeField(_("提交时间"))
 
     class Meta:

@@ -213,6 +213,7 @@ ERROR_TEXT = {
     404: "Unknown jurisdiction, service, request or token",
     413: "A photo or the request is too large",
     415: "Not form-encoded, or a media file that is not a photo we accept",
+    422: "The idempotency key (Idempotency-Key, client_key, update_id) was used before with a different body",
     429: "Too many submissions this minute (Retry-After)",
 }
 
@@ -244,7 +245,7 @@ def _operations(fmt: str) -> dict:
             "responses": {
                 "201": _answer(fmt, created_schema, "Created"),
                 "200": _answer(fmt, created_schema, "The same key was used before: the earlier answer"),
-                **_errors(fmt, (400, 403, 404, 413, 415, 429)),
+                **_errors(fmt, (400, 403, 404, 413, 415, 422, 429)),
             },
         }
 

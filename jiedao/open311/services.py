@@ -16,7 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
+from jiedao.audit.models import EventKind
+from jiedao.audit.services import object_target, security_event_record
 from jiedao.cases.errors import InvalidInput
+from jiedao.cases.idempotency import key_reuse_check
 from jiedao.cases.models import Case, CaseEvent, CaseSource
 from jiedao.cases.services import case_report_once, case_resident_update
 from jiedao.catalogue.models import CatalogueItem
@@ -56,8 +59,15 @@ def new_client_key() -> tuple[str, dict]:
     return key, {"key_hash": open311_key_hash(key), "prefix": key[:10]}
 
 
-def open311_client_issue(*, name: str, contact: str = "", rate_limit_per_minute: int | None = None
-                         ) -> tuple[Open311Client, str]:
+def open311_key_event_record(*, kind: EventKind, client: Open311Client, request=None, by=None,
+                             detail: dict | None = None) -> None:
+    """A key issued or revoked, in the security log: the client and the key's prefix, never the key."""
+    security_event_record(kind=kind, request=request, actor=by, target=object_target(client), target_label=client.name,
+                          detail={"client": client.name, "prefix": client.prefix, **(detail or {})})
+
+
+def open311_client_issue(*, name: str, contact: str = "", rate_limit_per_minute: int | None = None,
+                         by=None, request=None) -> tuple[Open311Client, str]:
     """A new client and its key. The plain key is returned once and never stored."""
     name = (name or "").strip()
     if not name:
@@ -65,14 +75,18 @@ def open311_client_issue(*, name: str, contact: str = "", rate_limit_per_minute:
     key, stored = new_client_key()
     client = Open311Client.objects.create(name=name[:100], contact=(contact or "").strip()[:200],
                                           rate_limit_per_minute=rate_limit_per_minute, **stored)
+    open311_key_event_record(kind=EventKind.OPEN311_KEY_ISSUED, client=client, request=request, by=by)
     return client, key
 
 
-def open311_client_set_new_key(*, client: Open311Client) -> str:
+def open311_client_set_new_key(*, client: Open311Client, by=None, request=None) -> str:
     """Replace a client's key (the old one stops working at once); the new key is returned once."""
     key, stored = new_client_key()
+    replaced = client.prefix
     Open311Client.objects.filter(pk=client.pk).update(**stored)
     client.key_hash, client.prefix = stored["key_hash"], stored["prefix"]
+    open311_key_event_record(kind=EventKind.OPEN311_KEY_ISSUED, client=client, request=request, by=by,
+                             detail={"replaces": replaced})
     return key
 
 
@@ -222,6 +236,7 @@ class ReportSubmission:
     media_url: str = ""
     media: list = field(default_factory=list)
     client_key: str | None = None
+    fingerprint: str = ""  # of the request body; kept with the key (cases/idempotency.py)
 
 
 def _check_lengths(values: dict[str, tuple[str, int]]) -> None:
@@ -242,12 +257,13 @@ def _check_phone_and_email(*, phone: str, email: str) -> None:
 
 def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tuple[Case, bool]:
     """A report from an Open311 client: the client acts (no signed-in reporter), the resident's
-    name and phone go where a phoned-in report keeps them. A retry with the same client key
-    returns the case the first attempt made, with created False (even if the category or its
-    attributes changed in between)."""
+    name and phone go where a phoned-in report keeps them. A retry with the same client key and
+    the same body returns the case the first attempt made, with created False (even if the
+    category or its attributes changed in between); the same key with another body is refused."""
     key = namespaced_key(client=client, key=submission.client_key, kind="r") if submission.client_key else None
     earlier = Case.objects.filter(client_key=key).first() if key else None
     if earlier is not None:
+        _report_replay_check(earlier, submission=submission)
         return earlier, False
     item = service_item_or_404(submission.service_code)
     if submission.crs not in SUPPORTED_CRS:
@@ -273,7 +289,8 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
         Open311Report.objects.create(
             case=case, client=client, email=submission.email, account_id=submission.account_id,
             device_id=submission.device_id, address_id=submission.address_id, media_url=submission.media_url,
-            attributes={attribute.code: value for attribute, value in checked}, created_at=now,
+            attributes={attribute.code: value for attribute, value in checked},
+            body_fingerprint=submission.fingerprint, created_at=now,
         )
 
     case, created = case_report_once(
@@ -284,7 +301,14 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
         reporter_phone=submission.phone, client_key=key, at=now,
         channel={"open311_client": client.pk, "name": client.name}, also=record,
     )
+    if not created:  # a twin request with the same key won the race
+        _report_replay_check(case, submission=submission)
     return case, created
+
+
+def _report_replay_check(case: Case, *, submission: ReportSubmission) -> None:
+    stored = Open311Report.objects.filter(case=case).values_list("body_fingerprint", flat=True).first()
+    key_reuse_check(key=submission.client_key or "", stored=stored or "", fingerprint=submission.fingerprint)
 
 
 def service_item_or_404(code: str) -> CatalogueItem:
@@ -312,6 +336,7 @@ class UpdateSubmission:
     email: str = ""
     account_id: str = ""
     media: list = field(default_factory=list)
+    fingerprint: str = ""  # of the request body; kept with the update_id (cases/idempotency.py)
 
 
 def open311_update(*, client: Open311Client, submission: UpdateSubmission) -> tuple[CaseEvent, bool]:
@@ -335,6 +360,9 @@ def open311_update(*, client: Open311Client, submission: UpdateSubmission) -> tu
         raise NotFound(_("未找到该服务请求：%(id)s") % {"id": submission.service_request_id})
     key = namespaced_key(client=client, key=submission.update_id.strip(), kind="u")
     seen_before = CaseEvent.objects.filter(client_key=key).exists()
+    if seen_before:
+        stored = Open311Update.objects.filter(event__client_key=key).values_list("body_fingerprint", flat=True).first()
+        key_reuse_check(key=submission.update_id.strip(), stored=stored or "", fingerprint=submission.fingerprint)
     now = clock.now()
     with transaction.atomic():
         # The case service decides what "not fixed" does (back to check, or a complaint on record)
@@ -348,7 +376,7 @@ def open311_update(*, client: Open311Client, submission: UpdateSubmission) -> tu
         Open311Update.objects.get_or_create(
             event=event, defaults={"client": client, "external_id": submission.update_id.strip(),
                                    "account_id": submission.account_id, "email": submission.email,
-                                   "created_at": now})
+                                   "body_fingerprint": submission.fingerprint, "created_at": now})
     return event, not seen_before
 
 

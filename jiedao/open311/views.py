@@ -17,6 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from jiedao import clock
 from jiedao.cases.errors import CaseError
+from jiedao.cases.idempotency import request_fingerprint
 from jiedao.portal.models import PortalPolicy
 
 from . import selectors, statuses
@@ -233,6 +234,14 @@ def _client_key(request: HttpRequest) -> str | None:
     return key
 
 
+# Not part of the submission: the credentials and the key itself.
+NOT_SUBMITTED = ("api_key", "client_key")
+
+
+def _fingerprint(request: HttpRequest) -> str:
+    return request_fingerprint(data=request.POST, files=request.FILES, ignore=NOT_SUBMITTED)
+
+
 def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
     form = request.POST
     client = _client(request)
@@ -246,7 +255,7 @@ def _request_create(request: HttpRequest, fmt: str) -> HttpResponse:
         phone=(form.get("phone") or "").strip(), email=(form.get("email") or "").strip(),
         device_id=(form.get("device_id") or "").strip(), account_id=(form.get("account_id") or "").strip(),
         media_url=(form.get("media_url") or "").strip(), media=_uploads(request, "media"),
-        client_key=_client_key(request),
+        client_key=_client_key(request), fingerprint=_fingerprint(request),
     )
     case, created = open311_report(client=client, submission=submission)
     # GeoReport v2 returns a token or an id, never both. Our reports wait for intake before they
@@ -309,7 +318,7 @@ def _update_create(request: HttpRequest, fmt: str) -> HttpResponse:
         description=form.get("description") or "", first_name=form.get("first_name") or "",
         last_name=form.get("last_name") or "", phone=(form.get("phone") or "").strip(),
         email=(form.get("email") or "").strip(), account_id=(form.get("account_id") or "").strip(),
-        media=_uploads(request, "media"),
+        media=_uploads(request, "media"), fingerprint=_fingerprint(request),
     )
     event, created = open311_update(client=client, submission=submission)
     record = {"update_id": str(event.pk), "account_id": submission.account_id or None}

@@ -1,8 +1,10 @@
 """Jiedao settings, read from the environment (see .env.example)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "csp",
     "jiedao.audit",
     "jiedao.backup",
     "jiedao.territory",
@@ -57,6 +60,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -73,7 +77,33 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# ---------------------------------------------------------------- transport and headers (入侵防范)
+# In production the site is served over HTTPS only. TLS ends at the proxy in front (nginx), which
+# must pass the scheme on: `proxy_set_header X-Forwarded-Proto $scheme;` (and overwrite any such
+# header a client sent), so that Django knows the request was secure. ARCHITECTURE.md, "Running it".
+if PRODUCTION:
+    _proxy_header = envstr("JIEDAO_PROXY_SSL_HEADER", "HTTP_X_FORWARDED_PROTO")
+    SECURE_PROXY_SSL_HEADER = (_proxy_header, "https") if _proxy_header else None
+    SECURE_SSL_REDIRECT = envbool("JIEDAO_SSL_REDIRECT", True)
+    # HSTS: a year, subdomains included, preload-ready (JIEDAO_HSTS_SECONDS=0 switches it off).
+    SECURE_HSTS_SECONDS = envint("JIEDAO_HSTS_SECONDS", 365 * 24 * 60 * 60)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("JIEDAO_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = envbool("JIEDAO_HSTS_PRELOAD", True)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Cookies: the session is HttpOnly and same-site; the CSRF cookie is read by the field app's
+# outbox script (it sends the token in X-CSRFToken), so it cannot be HttpOnly.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
 ROOT_URLCONF = "jiedao.urls"
+# A CSRF refusal answers JSON to the JSON endpoints and fetch() callers, the translated page otherwise.
+CSRF_FAILURE_VIEW = "jiedao.web.errors.csrf_failure"
 WSGI_APPLICATION = "jiedao.wsgi.application"
 
 TEMPLATES = [
@@ -206,6 +236,35 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "jiedao@localhost")
 JIEDAO_TILE_URL = envstr("JIEDAO_TILE_URL", "")
 JIEDAO_TILE_ATTRIBUTION = envstr("JIEDAO_TILE_ATTRIBUTION", "")
+
+
+def tile_origin(url: str) -> list[str]:
+    """Where the base map's tiles come from, for the policy's img-src ({s}.tile.example → *.tile.example)."""
+    parts = urlsplit(url.replace("{s}", "*"))
+    if not parts.scheme or not parts.netloc or "{" in parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
+# Content-Security-Policy (django-csp): scripts and styles from our own static files only, no
+# inline script, no inline event handler, no eval (Alpine is its CSP build); pictures also from
+# data: and blob: (the field app previews photos before sending) and the map's tile server.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:", *tile_origin(JIEDAO_TILE_URL)],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "worker-src": [SELF],
+        "manifest-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if envstr("REDIS_URL", ""):

@@ -1,22 +1,39 @@
-"""Answers to a bad request (400) in the shape the caller reads: the site's 400 page with the
-reason, the API's JSON error, or Open311's error document. Django calls `bad_request` for a body it
-cannot parse (a multipart boundary that is not ASCII, …) and for `BadRequest`; the middleware
-below answers a `BadParameter` the same way in development too (where Django would show its
-debug page) and refuses a NUL character (PostgreSQL cannot store one) in the path, the query or a
-form's fields before any view reads them."""
+"""Refusals in the caller's terms: a JSON body for the JSON endpoints and scripts that ask for
+JSON, Open311's error document under /open311/, the site's translated page for a browser.
 
+- Django's CSRF refusal (CSRF_FAILURE_VIEW): the field app's outbox keeps the item and asks for a
+  new sign-in on `code: csrf_failed`.
+- A bad request (handler400): a body Django cannot parse (a multipart boundary that is not ASCII,
+  …) or a `BadParameter` (jiedao/params.py), with the reason. The middleware below answers a
+  `BadParameter` the same way in development too (where Django would show its debug page) and
+  refuses a NUL character (PostgreSQL cannot store one) in the path, the query or a form's fields
+  before any view reads them."""
+
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from jiedao.params import BadParameter, has_nul
 
-JSON_PREFIXES = ("/api/", "/field/api/")
+# Endpoints that only ever answer JSON (the REST API checks CSRF itself, with the same words).
+JSON_PATH_PREFIXES = ("/api/", "/field/api/")
 
 
-def _wants_json(request: HttpRequest) -> bool:
+def wants_json(request: HttpRequest) -> bool:
+    if request.path.startswith(JSON_PATH_PREFIXES) or request.content_type == "application/json":
+        return True
     accept = request.headers.get("Accept", "")
-    return request.path.startswith(JSON_PREFIXES) or ("json" in accept and "html" not in accept)
+    return "application/json" in accept and "text/html" not in accept
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    message = _("CSRF 校验失败，请刷新页面后重试")
+    if wants_json(request):
+        return JsonResponse({"detail": message, "field": None, "code": "csrf_failed"}, status=403,
+                            json_dumps_params={"ensure_ascii": False})
+    return render(request, "403_csrf.html", {"message": message, "reason": reason if settings.DEBUG else ""},
+                  status=403)
 
 
 def bad_request(request: HttpRequest, exception=None, template_name: str = "400.html") -> HttpResponse:
@@ -28,7 +45,7 @@ def bad_request(request: HttpRequest, exception=None, template_name: str = "400.
         from jiedao.open311.render import errors_response
 
         return errors_response("xml" if request.path.endswith(".xml") else "json", 400, [(400, message)])
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"detail": message, "field": field}, status=400,
                             json_dumps_params={"ensure_ascii": False})
     return render(request, template_name, {"message": message}, status=400)

@@ -97,7 +97,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         boards.append({"rule": rule, "publication": publication,
                        "red": [row for row in rows if row["is_red"]][:DASHBOARD_BOARD_ROWS],
                        "black": [row for row in rows if row["is_black"]][:DASHBOARD_BOARD_ROWS]})
-    hotspots = repeat_points(start=chosen.first_day, end=chosen.last_day,
+    hotspots = repeat_points(user=user, start=chosen.first_day, end=chosen.last_day,
                              within=unit.path if len(trail) > 1 else "")
     return render(request, "web/dashboard.html", {
         "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
@@ -105,12 +105,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "breakdown": figures.units_below,
         "findings_to_decide": register(state=FindingState.PROPOSED).count(),
         "findings": register(state=FindingState.PROPOSED)[:DASHBOARD_FINDINGS],
-        "boards": boards, "hotspot_count": len(hotspots),
+        "boards": boards, "hotspot_count": len(hotspots.points), "hotspots_hidden_count": hotspots.hidden_count,
         "start": chosen.first_day, "last_day": chosen.last_day,
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
                        "labels": {"reported": _("上报"), "closed": _("结案")}},
         "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points,
-                     "hotspots": hotspots, "hotspotLabel": _("重复发生点位"),
+                     "hotspots": hotspots.points, "hotspotLabel": _("重复发生点位"),
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
@@ -150,6 +150,9 @@ EVALUATION_OBJECTS = {
     "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
     "department": ("department", ""), "person": ("field_worker", ""),
 }
+EVALUATION_CASES_LISTED = 500  # the drill-down page says "最多列出 500 件"
+
+
 def _evaluation_request(request: HttpRequest):
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
@@ -198,6 +201,7 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     """The cases behind one count: a number nobody can check is not evidence."""
     from django.contrib.auth import get_user_model
 
+    from jiedao.cases.selectors import cases_in_reach
     from jiedao.evaluation.indicators import COUNT_LABELS
     from jiedao.evaluation.selectors import cases_behind
     from jiedao.territory.models import Organisation, Unit
@@ -213,11 +217,14 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     subject = model.objects.filter(pk=key).first()
     if subject is None:
         raise Http404
-    cases = cases_behind(indicator=indicator, start=start, end=end, **{scope: subject})
-    cases = cases.select_related("item", "grid", "department").order_by("-reported_at")[:500]
+    # The count is the office's; the list is only what this person may open (the case pages' rule).
+    reach = cases_in_reach(user=request.user,
+                           cases=cases_behind(indicator=indicator, start=start, end=end, **{scope: subject}))
+    cases = reach.visible.select_related("item", "grid", "department").order_by("-reported_at")
     return render(request, "web/evaluation_cases.html", {
         "subject": getattr(subject, "display_name", subject), "indicator_label": COUNT_LABELS[indicator],
-        "cases": cases, "start": chosen.first_day, "last_day": chosen.last_day,
+        "cases": cases[:EVALUATION_CASES_LISTED], "case_count": cases.count(),
+        "hidden_count": reach.hidden_count, "start": chosen.first_day, "last_day": chosen.last_day,
         "back": f"{reverse('web:evaluation')}?object={choice}&{_period_query(chosen)}",
     })
 
@@ -294,7 +301,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
     chosen = _period(request)
-    issue = bulletin_for(period=chosen, now=clock.now())
+    issue = bulletin_for(period=chosen, now=clock.now(), viewer=request.user)
     wanted = request.GET.get("format", "")
     if wanted in BULLETIN_FORMATS:
         render_file = bulletin_pdf if wanted == "pdf" else bulletin_docx

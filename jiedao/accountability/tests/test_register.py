@@ -82,8 +82,8 @@ def test_changed_evidence_supersedes_and_keeps_the_old_finding(world, clock, rul
     assert Finding.objects.get(rule__code=RuleCode.FAILED_CHECK).subject_person == world.people.handler
     assert old.state == FindingState.SUPERSEDED
     assert old.superseded_by == new
-    assert [row.case_id for row in finding_evidence(finding=old)] == [first_case.pk]
-    assert [(row.case_id, row.role) for row in finding_evidence(finding=new)] == [
+    assert [row.case_id for row in finding_evidence(finding=old, user=world.people.leader).rows] == [first_case.pk]
+    assert [(row.case_id, row.role) for row in finding_evidence(finding=new, user=world.people.leader).rows] == [
         (first_case.pk, EvidenceRole.REWORKED), (second_case.pk, EvidenceRole.REWORKED)]
     assert new.summary == "环卫所：2 件案件核查不通过，返工 2 次"
 

@@ -22,8 +22,8 @@ def _table(bulletin, title):
     return next(table for table in bulletin.tables if table.title == title)
 
 
-def test_the_figures_and_summary_are_the_sub_districts(week):
-    bulletin = bulletin_for(period=WEEK, now=NOW)
+def test_the_figures_and_summary_are_the_sub_districts(world, week):
+    bulletin = bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader)
 
     assert dict(bulletin.figures) == {"上报": "8", "立案": "7", "结案": "3", "按期结案率": "40.0%", "超期未处置": "2"}
     assert "青溪街道共受理" in bulletin.summary[0] and "上期 0 件" in bulletin.summary[0]
@@ -33,8 +33,8 @@ def test_the_figures_and_summary_are_the_sub_districts(week):
     assert bulletin.issuer == "青溪街道人居环境整治工作领导小组办公室"
 
 
-def test_every_community_and_department_has_a_row_and_empty_rates_are_dashes(week):
-    bulletin = bulletin_for(period=WEEK, now=NOW)
+def test_every_community_and_department_has_a_row_and_empty_rates_are_dashes(world, week):
+    bulletin = bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader)
 
     communities = _table(bulletin, "各社区（村）考核指标")
     assert [row[1] for row in communities.rows] == ["桃源社区", "柳岸社区"]
@@ -45,8 +45,8 @@ def test_every_community_and_department_has_a_row_and_empty_rates_are_dashes(wee
     assert bulletin.chart_bars and bulletin.chart_bars[0][0] == "桃源社区"
 
 
-def test_the_overdue_cases_are_listed_by_deadline_without_the_paused_one(week):
-    bulletin = bulletin_for(period=WEEK, now=NOW)
+def test_the_overdue_cases_are_listed_by_deadline_without_the_paused_one(world, week):
+    bulletin = bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader)
 
     overdue = _table(bulletin, "超期未处置案件")
     assert sorted(row[0] for row in overdue.rows) == sorted([week.d.number, week.f.number])
@@ -54,20 +54,20 @@ def test_the_overdue_cases_are_listed_by_deadline_without_the_paused_one(week):
     assert all(row[5] == "6" for row in overdue.rows)  # Tue 15:30 → the end of the week, Tue 24th 00:00
 
 
-def test_a_board_not_yet_published_is_computed_and_said_so(week):
-    bulletin = bulletin_for(period=WEEK, now=NOW)
+def test_a_board_not_yet_published_is_computed_and_said_so(world, week):
+    bulletin = bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader)
 
     red = _table(bulletin, "社区月度红黑榜 · 红榜")
     assert "尚未发布" in red.note
     assert [row[1] for row in red.rows] == ["桃源社区"]  # the only community with a score
 
 
-def test_a_published_board_is_quoted_as_published(week):
+def test_a_published_board_is_quoted_as_published(world, week):
     rule = RankingRule.objects.get()
     publication = ranking_compute(rule=rule, start=WEEK.start, end=WEEK.end)
     ranking_publish(publication=publication, by=week_leader(week))
 
-    red = _table(bulletin_for(period=WEEK, now=NOW), "社区月度红黑榜 · 红榜")
+    red = _table(bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader), "社区月度红黑榜 · 红榜")
 
     assert red.note.startswith("已于 2026-11-25 公开发布")
 
@@ -78,7 +78,7 @@ def week_leader(week):
     return get_user_model().objects.get(username="leader")
 
 
-def test_the_register_lists_current_findings_not_superseded_ones(week):
+def test_the_register_lists_current_findings_not_superseded_ones(world, week):
     accountability_rules_seed()
     findings_refresh(start=WEEK.first_day, end=WEEK.last_day, now=NOW)
     from jiedao.accountability.models import Finding
@@ -86,7 +86,7 @@ def test_the_register_lists_current_findings_not_superseded_ones(week):
     current = Finding.objects.exclude(state=FindingState.SUPERSEDED)
     assert current.exists()
 
-    rows = _table(bulletin_for(period=WEEK, now=NOW), "问责清单").rows
+    rows = _table(bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader), "问责清单").rows
 
     assert sorted(row[2] for row in rows) == sorted(current.values_list("summary", flat=True))
     assert all(row[4] == "待决定" for row in rows)
@@ -98,17 +98,17 @@ def test_a_period_without_any_case_still_makes_a_bulletin(world):
     evaluation_seed_defaults()
     empty = period_between(date(2026, 1, 1), date(2026, 1, 31), tz=SHANGHAI)
 
-    bulletin = bulletin_for(period=empty, now=NOW)
+    bulletin = bulletin_for(period=empty, now=NOW, viewer=world.people.leader)
 
     assert dict(bulletin.figures)["按期结案率"] == "—"
     assert "本期没有可评价的社区数据" in bulletin.summary[2]
     assert _table(bulletin, "超期未处置案件").rows == []
 
 
-def test_the_residents_satisfaction_is_reported_when_anyone_rated(week):
+def test_the_residents_satisfaction_is_reported_when_anyone_rated(world, week):
     from jiedao.cases.services import case_rate
 
-    assert "群众回访" not in bulletin_for(period=WEEK, now=NOW).summary[1]
+    assert "群众回访" not in bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader).summary[1]
     case_rate(case=week.a, score=5, tracking_code=week.a.tracking_code, at=datetime(2026, 11, 20, tzinfo=SHANGHAI))
 
-    assert bulletin_for(period=WEEK, now=NOW).summary[1].endswith("群众回访 1 件，满意率 100.0%。")
+    assert bulletin_for(period=WEEK, now=NOW, viewer=world.people.leader).summary[1].endswith("群众回访 1 件，满意率 100.0%。")

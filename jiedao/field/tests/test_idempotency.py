@@ -5,8 +5,8 @@ import pytest
 
 from jiedao.cases import services
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseState
-from jiedao.conftest import make_upload, report, walk_to
-from jiedao.field.models import Submission
+from jiedao.conftest import TUESDAY_0900, grid_centre, jpeg_bytes, make_upload, report, walk_to
+from jiedao.field.models import Patrol, Submission
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_a_replayed_report_returns_the_first_answer_and_makes_nothing(world, clo
     phone = device("grid_worker")
     first = phone.report(key=KEY)
 
-    replay = phone.report(key=KEY, description="再次发送", photos=make_upload())
+    replay = phone.report(key=KEY, photos=make_upload(name="renamed-by-the-phone.jpg"))
 
     assert (first.status_code, replay.status_code) == (201, 200)
     assert replay.json() == first.json()
@@ -40,6 +40,55 @@ def test_a_replayed_report_returns_the_first_answer_and_makes_nothing(world, clo
     assert CasePhoto.objects.count() == 1
     assert Case.objects.get().description == "路口成堆垃圾"
     assert Submission.objects.count() == 1
+
+
+def test_a_key_replayed_with_another_description_is_refused_naming_the_key(world, clock, device):
+    phone = device("grid_worker")
+    first = phone.report(key=KEY)
+
+    replay = phone.report(key=KEY, description="另一处的垃圾")
+
+    assert (first.status_code, replay.status_code) == (201, 422)
+    assert replay.json() == {
+        "detail": f"幂等键“{KEY}”已用于另一份内容不同的提交；重试请原样发送，新的提交请使用新的幂等键",
+        "field": "key", "code": "key_reused"}
+    assert Case.objects.get().description == "路口成堆垃圾"
+    assert (Case.objects.count(), CasePhoto.objects.count(), Submission.objects.count()) == (1, 1, 1)
+
+
+def test_a_key_replayed_with_another_photo_is_refused(world, clock, device):
+    phone = device("grid_worker")
+    phone.report(key=KEY)
+
+    replay = phone.report(key=KEY, photos=make_upload(data=jpeg_bytes(color=(0, 90, 200))))
+
+    assert replay.status_code == 422
+    assert replay.json()["code"] == "key_reused"
+    assert CasePhoto.objects.count() == 1
+
+
+def test_the_refusal_is_in_english_for_an_english_phone(world, clock, device):
+    device("grid_worker").report(key=KEY)
+
+    replay = device("grid_worker", language="en").report(key=KEY, description="another pile")
+
+    assert replay.status_code == 422
+    assert replay.json()["detail"] == (f"The idempotency key “{KEY}” was used for a different submission; "
+                                       "send a retry unchanged, and a new submission with a new key")
+
+
+def test_a_batch_of_track_points_replayed_with_other_points_is_refused(world, clock, device):
+    phone = device("grid_worker")
+    patrol = phone.start_patrol(started_at=TUESDAY_0900.timestamp() - 600).json()["patrol"]
+    now = TUESDAY_0900.timestamp() - 300
+    first = phone.points(patrol, [[*grid_centre(0), now]], key=KEY)
+
+    same = phone.points(patrol, [[*grid_centre(0), now]], key=KEY)
+    other = phone.points(patrol, [[*grid_centre(1), now + 60]], key=KEY)
+
+    assert (first.status_code, same.status_code, other.status_code) == (200, 200, 422)
+    assert same.json() == first.json()
+    assert Patrol.objects.get().point_count == 1
 
 
 def test_another_persons_key_is_refused_and_reveals_nothing(world, clock, device):
@@ -76,6 +125,18 @@ def test_a_report_without_a_proper_key_is_refused_and_writes_nothing(world, cloc
 def _verifying(world):
     case = report(world, by=world.people.intake_clerk)
     return services.case_send_to_verify(case=case, by=world.people.intake_clerk, inspector=world.people.grid_worker)
+
+
+def test_a_verification_key_replayed_with_the_opposite_conclusion_is_refused(world, clock, device):
+    case = _verifying(world)
+    phone = device("grid_worker")
+    phone.act("verify", case, key=KEY, confirmed="true", opinion="现场属实")
+
+    replay = phone.act("verify", case, key=KEY, confirmed="false", opinion="现场无垃圾")
+
+    assert replay.status_code == 422
+    assert replay.json()["field"] == "key"
+    assert CaseEvent.objects.filter(case=case, action="verify").count() == 1
 
 
 def test_a_replayed_verification_returns_the_first_answer_and_verifies_once(world, clock, device):

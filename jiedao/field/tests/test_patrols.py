@@ -253,6 +253,22 @@ def test_the_patrol_list_shows_supervisors_only_the_patrols_in_their_scope(world
     assert device("handler").client.get("/field/patrols/").status_code == 403
 
 
+def test_the_patrol_page_names_only_the_cases_the_reader_may_open(world, started, device):
+    phone = device("grid_worker")
+    phone.points(PATROL_ID, walk(3))                                        # in 桃源 grid 1
+    number = phone.report(patrol=str(PATROL_ID), column=2).json()["number"]  # found in 柳岸
+
+    secretary = device("secretary").client.get(f"/field/patrols/{PATROL_ID}/")  # 桃源's: reads the patrol
+    leader = device("leader").client.get(f"/field/patrols/{PATROL_ID}/")
+
+    assert secretary.status_code == 200
+    assert secretary.context["map_data"]["cases"] == []
+    assert number not in secretary.content.decode()
+    assert "另有 1 件不在您的范围内" in secretary.content.decode()
+    assert [c["number"] for c in leader.context["map_data"]["cases"]] == [number]
+    assert "不在您的范围内" not in leader.content.decode()
+
+
 def test_the_patrol_page_draws_the_track_and_the_cases_found(world, started, device):
     phone = device("grid_worker")
     phone.points(PATROL_ID, walk(3))

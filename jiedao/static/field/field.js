@@ -167,10 +167,11 @@
         return response.json().catch(function () { return null; }).then(function (data) {
           var status = response.status;
           if (response.ok) { return { outcome: "sent", status: status, data: data }; }
-          // No session (401), a redirect to the sign-in page, or a CSRF refusal (403 without our JSON):
+          // No session (401), a redirect to the sign-in page, or a CSRF refusal (403 csrf_failed):
           // keep the item, ask for a new sign-in.
           // A password an administrator set must first be changed: that too is a matter of signing in.
-          if (status === 401 || response.type === "opaqueredirect" || (status === 403 && !(data && data.detail)) ||
+          if (status === 401 || response.type === "opaqueredirect" ||
+              (status === 403 && !(data && data.detail && data.code !== "csrf_failed")) ||
               (data && data.code === "password_change_required")) {
             return { outcome: "signin", status: status };
           }

@@ -1,4 +1,6 @@
-/* The leader's dashboard charts: ECharts from static/, data from the page (json_script). */
+/* The leader's dashboard charts: ECharts from static/, data from the page (json_script). Drawn on
+   canvas with the tooltip drawn there too (renderMode richText): ECharts' SVG renderer and its
+   HTML tooltip write style attributes, which the Content-Security-Policy refuses. */
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -10,10 +12,10 @@
 
     var trendElement = document.getElementById("chart-trend");
     if (trendElement) {
-      var trend = echarts.init(trendElement, null, { renderer: "svg" });
+      var trend = echarts.init(trendElement, null, { renderer: "canvas" });
       trend.setOption({
         textStyle: { fontFamily: font },
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", renderMode: "richText" },
         legend: { data: [data.labels.reported, data.labels.closed], top: 0 },
         grid: { left: 40, right: 16, top: 36, bottom: 28 },
         xAxis: { type: "category", data: data.trend.map(function (row) { return row[0].slice(5); }) },
@@ -31,10 +33,10 @@
     var mixElement = document.getElementById("chart-categories");
     if (mixElement) {
       var rows = data.categories.slice().reverse();
-      var mix = echarts.init(mixElement, null, { renderer: "svg" });
+      var mix = echarts.init(mixElement, null, { renderer: "canvas" });
       mix.setOption({
         textStyle: { fontFamily: font },
-        tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+        tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" },
         grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
         xAxis: { type: "value", minInterval: 1 },
         yAxis: { type: "category", data: rows.map(function (r) { return r[0]; }) },
