@@ -54,12 +54,16 @@ def id_param(query, name: str) -> int | None:
     return int_param(query, name, minimum=1)
 
 
-def id_or_none(value: str | None) -> int | None:
-    """The id a form field names, or None when it names none (the form then says what is missing)."""
+def int_or_none(value: str | None, *, minimum: int = 0) -> int | None:
+    """The whole number a form field holds, or None when it holds none (the form then says so)."""
     try:
-        return id_param({"id": value}, "id")
+        return int_param({"value": value}, "value", minimum=minimum)
     except BadParameter:
         return None
+
+
+def id_or_none(value: str | None) -> int | None:
+    return int_or_none(value, minimum=1)
 
 
 def page_param(query, name: str = "page") -> int:
@@ -96,7 +100,7 @@ def date_param(query, name: str, *, default: date | None = None) -> date | None:
     try:
         day = date.fromisoformat(value)
     except ValueError as error:
-        raise BadParameter(_("参数 %(name)s 应为日期，格式为 年-月-日，例如 2026-11-01") % {"name": name},
+        raise BadParameter(_("参数 %(name)s 的日期格式应为 年-月-日，例如 2026-11-01") % {"name": name},
                            field=name) from error
     return day_checked(day, field=name)
 

@@ -16,7 +16,7 @@ from jiedao.cases.models import Case, ClosureType
 from jiedao.cases.selectors import dispatch_suggestion, open_cases_near, pending_request
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
-from jiedao.params import id_or_none
+from jiedao.params import id_or_none, int_or_none
 from jiedao.territory.models import Organisation, Unit
 from jiedao.territory.selectors import field_workers_covering, territorial_owner_choices
 from jiedao.worktime.deadlines import budget_minutes, is_working_time_unit
@@ -61,7 +61,7 @@ def _inspector(request: HttpRequest):
 
 
 def expected_version(request: HttpRequest) -> int:
-    version = id_or_none(request.POST.get("expected_version"))
+    version = int_or_none(request.POST.get("expected_version"))
     if version is None:
         raise InvalidInput(_("表单已失效，请刷新页面后重试"), field="expected_version")
     return version
