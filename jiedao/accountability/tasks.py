@@ -3,15 +3,16 @@ that finds nothing new writes nothing; changed evidence supersedes, never delete
 
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, lock_task
+from huey.contrib.djhuey import db_periodic_task
 
 from jiedao import clock
+from jiedao.jobs.leases import leased
 
 from . import services
 
 
 @db_periodic_task(crontab(minute="7"))
-@lock_task("accountability-refresh")
+@leased("accountability-refresh")
 def findings_refresh_task():
     now = clock.now()
     today = timezone.localtime(now).date()

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from django.http import FileResponse, Http404, HttpRequest
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
 from ninja.responses import Status
@@ -10,6 +11,7 @@ from pydantic import Field
 
 from jiedao import clock
 from jiedao.cases.access import can_view
+from jiedao.cases.contact import case_contact_reveal
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.models import Case, CasePolicy, CaseSource, CaseState
@@ -19,7 +21,16 @@ from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 from jiedao.params import moment_checked
 
 from .cursor import cases_after, cursor_encode
-from .schemas import CaseDetailOut, CaseListOut, CaseReceiptOut, ErrorOut, case_detail_data, case_summary_data
+from .schemas import (
+    CaseDetailOut,
+    CaseListOut,
+    CaseReceiptOut,
+    ContactRevealOut,
+    ErrorOut,
+    case_detail_data,
+    case_summary_data,
+    contact_data,
+)
 from .services import api_report_record, api_report_replay_check
 
 router = Router(tags=["cases"])
@@ -87,6 +98,19 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]):
 @router.get("/cases/{number}", response={200: CaseDetailOut, 404: ErrorOut}, summary="One case")
 def case_get(request: HttpRequest, number: str):
     return case_detail(request, case_visible_or_404(user=request.auth, number=number))
+
+
+@router.post("/cases/{number}/contact", response={200: ContactRevealOut, 403: ErrorOut, 404: ErrorOut},
+             summary="Residents' contacts on a case in full",
+             description="For the command centre (intake clerk, shift lead, dispatcher) only; each call is "
+                         "written to the security log; the answer is never cached.")
+def case_contact(request: HttpRequest, number: str, response: HttpResponse):
+    case = case_visible_or_404(user=request.auth, number=number)
+    contacts = case_contact_reveal(user=request.auth, case=case, request=request)
+    add_never_cache_headers(response)
+    return {"reporter": contact_data(contacts.reporter),
+            "updates": [{"at": event.at, **contact_data(contacts.updates[event.pk])}
+                        for event in case.events.filter(pk__in=list(contacts.updates)).order_by("at", "id")]}
 
 
 @router.get("/cases/{number}/photos/{photo_id}/{size}", response={404: ErrorOut}, summary="One photo of a case",

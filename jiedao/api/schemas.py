@@ -10,6 +10,7 @@ from ninja import Schema
 from pydantic import Field, PlainSerializer, WithJsonSchema
 
 from jiedao.cases.access import allowed_actions
+from jiedao.cases.contact import CaseContacts, ResidentContact, case_contacts
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseRequest, CaseSource, DeadlineLight
 from jiedao.cases.selectors import case_deadline_light, case_timeline, dispatch_suggestion, pending_request
 from jiedao.cases.workflow import event_label
@@ -66,6 +67,22 @@ class CaseListOut(Schema):
     next_cursor: str | None = Field(description="Pass as ?cursor= for the next page; null on the last page")
 
 
+class ResidentContactOut(Schema):
+    name: str
+    phone: str = Field(description="A phone number, or an email where that was the only contact left")
+    email: str = ""
+    is_masked: bool
+
+
+class ResidentContactAtOut(ResidentContactOut):
+    at: LocalDateTime
+
+
+class ContactRevealOut(Schema):
+    reporter: ResidentContactOut
+    updates: list[ResidentContactAtOut]
+
+
 class EventOut(Schema):
     at: LocalDateTime
     action: str
@@ -77,6 +94,9 @@ class EventOut(Schema):
     actor_role_label: str
     opinion: str
     data: dict[str, Any]
+    resident_contact: ResidentContactOut | None = Field(
+        None, description="The name and contact a resident left with this update, masked; only for the command "
+                          "centre and the office's leaders (POST /cases/{number}/contact shows it in full)")
 
 
 class PhotoOut(Schema):
@@ -120,7 +140,11 @@ class CaseDetailOut(CaseSummaryOut):
     territorial_owner: CodeName | None
     department: CodeName | None
     assignee_name: str | None
-    reporter_name: str
+    reporter_name: str = Field(description="The staff reporter, or the resident's name masked (张*) for those "
+                                           "who may see residents' contacts, else empty")
+    reporter_phone: str = Field(description="The resident's phone masked (139****5678), for those who may see it")
+    reporter_email: str = Field("", description="The resident's email masked (a***@x.com), for those who may see it")
+    contact_access: str = Field(description="none, masked, or reveal (may POST /cases/{number}/contact)")
     is_self_handled: bool
     filed_at: LocalDateTime | None
     dispatched_at: LocalDateTime | None
@@ -176,8 +200,15 @@ def _code_name(obj) -> dict | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
 
-def _event_data(event: CaseEvent) -> dict:
+def contact_data(shown: ResidentContact | None) -> dict | None:
+    if shown is None:
+        return None
+    return {"name": shown.name, "phone": shown.phone, "email": shown.email, "is_masked": shown.is_masked}
+
+
+def _event_data(event: CaseEvent, contacts: CaseContacts) -> dict:
     return {
+        "resident_contact": contact_data(contacts.updates.get(event.pk)),
         "at": event.at, "action": event.action,
         "action_label": event_label(event.action),
         "from_state": event.from_state, "to_state": event.to_state, "actor_name": event.actor_name,
@@ -212,19 +243,22 @@ def case_detail_data(case: Case, *, user, request: HttpRequest, now: datetime) -
             "department_code": suggested.department.code if suggested.department else None,
             "territorial_owner_code": suggested.territorial_owner.code if suggested.territorial_owner else None,
         }
+    events = list(case_timeline(case=case))
+    contacts = case_contacts(user=user, case=case, events=events)
     return case_summary_data(case, now=now) | {
         "version": case.version, "source": case.source, "source_label": _label(CaseSource, case.source),
         "description": case.description, "grid": _code_name(case.grid),
         "territorial_owner": _code_name(case.territorial_owner), "department": _code_name(case.department),
         "assignee_name": case.assignee.display_name if case.assignee else None,
-        "reporter_name": case.reporter.display_name if case.reporter else case.reporter_name,
+        "reporter_name": case.reporter.display_name if case.reporter else contacts.reporter.name,
+        "reporter_phone": contacts.reporter.phone, "reporter_email": contacts.reporter.email, "contact_access": contacts.access.name.lower(),
         "is_self_handled": case.is_self_handled,
         "filed_at": case.filed_at, "dispatched_at": case.dispatched_at, "fixed_at": case.fixed_at,
         "closed_at": case.closed_at, "closure_type": case.closure_type,
         "closure_type_label": case.get_closure_type_display() if case.closure_type else "",
         "rework_count": case.rework_count, "return_count": case.return_count,
         "extension_count": case.extension_count,
-        "timeline": [_event_data(event) for event in case_timeline(case=case)],
+        "timeline": [_event_data(event, contacts) for event in events],
         "photos": [_photo_data(photo, case.number, request) for photo in case.photos.all()],
         "pending_request": _request_data(pending_request(case=case)),
         "actions": actions, "dispatch_suggestion": suggestion,

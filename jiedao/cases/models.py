@@ -1,10 +1,13 @@
 """The case and its append-only history."""
 
+import json
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
+from jiedao.privacy.fields import EncryptedTextField
 from jiedao.territory.models import GridClass, Organisation, Unit
 from jiedao.worktime.deadlines import DeadlineLight  # noqa: F401  (the light's vocabulary, re-exported)
 
@@ -81,8 +84,10 @@ class Case(models.Model):
 
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="reported_cases", verbose_name=_("上报人"))
-    reporter_name = models.CharField(_("举报人姓名"), max_length=60, blank=True)
-    reporter_phone = models.CharField(_("举报人电话"), max_length=20, blank=True)
+    # Residents' contact data: encrypted at rest, shown by the rule in contact.py.
+    reporter_name = EncryptedTextField(_("举报人姓名"), max_length=60, blank=True)
+    reporter_phone = EncryptedTextField(_("举报人电话"), max_length=20, blank=True)
+    reporter_email = EncryptedTextField(_("举报人邮箱"), max_length=254, blank=True, default="")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="assigned_cases", verbose_name=_("核实/核查人"))
     fixed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -112,6 +117,10 @@ class Case(models.Model):
     # unlike the readable number, and never reused.
     tracking_code = models.CharField(_("查询码"), max_length=12, null=True, blank=True, unique=True,
                                      editable=False)
+    # The address of the case's public page (/p/c/<code>/): unguessable, so the public pages cannot
+    # be walked by sequential number; a different code from the holder's tracking code.
+    public_code = models.CharField(_("公开页代码"), max_length=12, null=True, blank=True, unique=True,
+                                   editable=False)
     # A duplicate merged into another case (作废 as 重复): where the residents following it look now.
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged_duplicates", verbose_name=_("并入案件"))
@@ -162,6 +171,9 @@ class CaseEvent(models.Model):
     at = models.DateTimeField(_("时间"))
     opinion = models.TextField(_("意见"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
+    # The name and phone or email a resident left with an update: JSON, encrypted at rest, never in
+    # `data` (which the timeline and the API show); read through `personal_data` and contact.py.
+    personal = EncryptedTextField(_("个人信息"), blank=True, default="", editable=False)
     # An update from outside (the portal, an Open311 client) carries the sender's idempotency key:
     # a replay finds this row instead of writing a second one.
     client_key = models.CharField(_("客户端幂等键"), max_length=64, null=True, blank=True, unique=True)
@@ -177,6 +189,10 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def personal_data(self) -> dict:
+        return json.loads(self.personal) if self.personal else {}
 
 
 class PhotoStage(models.TextChoices):

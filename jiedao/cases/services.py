@@ -2,6 +2,7 @@
 conditional update in one transaction. Pages, the API, commands and the worker all call these."""
 
 import hmac
+import json
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -205,7 +206,7 @@ def case_report(**kwargs) -> Case:
 def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float | None, latitude: float | None,
                      crs: str = "wgs84", description: str = "", address: str = "", photos=(),
                      after_photos=(), self_handled: bool = False, reporter_name: str = "",
-                     reporter_phone: str = "", client_key: str | None = None,
+                     reporter_phone: str = "", reporter_email: str = "", client_key: str | None = None,
                      at: datetime | None = None, channel: dict | None = None,
                      also=None) -> tuple[Case, bool]:
     """Register a new report; returns (case, created). A retry with the same client key returns
@@ -257,8 +258,10 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                 longitude=longitude, latitude=latitude, grid_id=located.grid_id,
                 territory_path=located.territory_path, grid_class=located.grid_class or "",
                 reporter=by, reporter_name=(reporter_name or "").strip()[:60],
-                reporter_phone=(reporter_phone or "").strip()[:20], reported_at=now,
+                reporter_phone=(reporter_phone or "").strip()[:20],
+                reporter_email=(reporter_email or "").strip()[:254], reported_at=now,
                 is_self_handled=self_handled, client_key=client_key or None, tracking_code=new_tracking_code(),
+                public_code=new_tracking_code(),
                 fixed_by=by if self_handled else None, fixed_at=now if self_handled else None,
             )
             case.save()
@@ -627,7 +630,7 @@ def may_send_back_for_check(*, case: Case, now: datetime) -> bool:
 
 
 def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = False, name: str = "",
-                         contact: str = "", at: datetime | None = None,
+                         contact: str = "", email: str = "", at: datetime | None = None,
                          client_key: str | None = None) -> CaseEvent:
     """An update from the public — the reporter on the portal, or an Open311 client — appended to
     the case as an event, without a state change. With `not_fixed`, on a fix awaiting check, checked
@@ -658,7 +661,11 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
         with transaction.atomic():
             live = _locked_live_case(case)
             from_state = live.state
-            data: dict = {"public": True, "name": name, "contact": contact}
+            data: dict = {"public": True}
+            # The resident's name and contact never go in `data` or `actor_name` (shown to every
+            # viewer): encrypted in `personal`, shown by the rule in contact.py.
+            personal_fields = {"name": name, "contact": contact} | ({"email": email.strip()} if email.strip() else {})
+            personal = json.dumps(personal_fields, ensure_ascii=False) if name or contact or email.strip() else ""
             if case.pk != live.pk:
                 data["via_merged"] = case.number
             if not_fixed and may_send_back_for_check(case=live, now=now):
@@ -680,7 +687,7 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
                 action = "public_update"
             event = CaseEvent.objects.create(
                 case=live, action=action, from_state=from_state, to_state=live.state, actor=None,
-                actor_name=name or str(_("群众")), actor_role="", at=now, opinion=text, data=data,
+                actor_name=str(_("群众")), actor_role="", at=now, opinion=text, data=data, personal=personal,
                 client_key=client_key or None,
             )
             saved += _save_photos(case=live, event=event, prepared=prepared, stage=PhotoStage.PUBLIC, by=None,

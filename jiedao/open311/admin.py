@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.audit.admin_changes import AuditedAdmin
 from jiedao.audit.models import EventKind
+from jiedao.cases.contact import mask_email
 from jiedao.cases.models import CaseSource
 from jiedao.readonly_admin import ReadOnlyAdmin
 
@@ -98,6 +99,14 @@ class Open311PolicyAdmin(admin.ModelAdmin):
 
 @admin.register(Open311Report)
 class Open311ReportAdmin(ReadOnlyAdmin):
+    # The sender's email only masked (cases/contact.py).
+    exclude = ("email",)
+    readonly_fields = ("email_masked",)
+
+    @admin.display(description=_("电子邮箱（已脱敏）"))
+    def email_masked(self, row) -> str:
+        return mask_email(row.email)
+
     list_display = ("case", "client", "created_at")
     list_filter = ("client",)
     search_fields = ("case__number",)
@@ -106,6 +115,14 @@ class Open311ReportAdmin(ReadOnlyAdmin):
 
 @admin.register(Open311Update)
 class Open311UpdateAdmin(ReadOnlyAdmin):
+    # The sender's email only masked (cases/contact.py).
+    exclude = ("email",)
+    readonly_fields = ("email_masked",)
+
+    @admin.display(description=_("电子邮箱（已脱敏）"))
+    def email_masked(self, row) -> str:
+        return mask_email(row.email)
+
     list_display = ("event", "client", "external_id", "created_at")
     list_filter = ("client",)
     search_fields = ("external_id", "event__case__number")

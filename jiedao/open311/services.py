@@ -287,7 +287,8 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
 
     def record(case: Case) -> None:  # in the report's own transaction
         Open311Report.objects.create(
-            case=case, client=client, email=submission.email, account_id=submission.account_id,
+            # the email is the resident's: kept encrypted on the case (reporter_email), not here
+            case=case, client=client, email="", account_id=submission.account_id,
             device_id=submission.device_id, address_id=submission.address_id, media_url=submission.media_url,
             attributes={attribute.code: value for attribute, value in checked},
             body_fingerprint=submission.fingerprint, created_at=now,
@@ -298,7 +299,7 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
         latitude=submission.latitude, crs=submission.crs, description=description,
         address=submission.address_string, photos=submission.media,
         reporter_name=reporter_name(first_name=submission.first_name, last_name=submission.last_name),
-        reporter_phone=submission.phone, client_key=key, at=now,
+        reporter_phone=submission.phone, reporter_email=submission.email, client_key=key, at=now,
         channel={"open311_client": client.pk, "name": client.name}, also=record,
     )
     if not created:  # a twin request with the same key won the race
@@ -372,10 +373,11 @@ def open311_update(*, client: Open311Client, submission: UpdateSubmission) -> tu
             not_fixed=status in statuses.NOT_FIXED_STATUSES,
             name=reporter_name(first_name=submission.first_name, last_name=submission.last_name),
             contact=submission.phone or submission.email, client_key=key,
+            email=submission.email if submission.phone else "",
         )
         Open311Update.objects.get_or_create(
             event=event, defaults={"client": client, "external_id": submission.update_id.strip(),
-                                   "account_id": submission.account_id, "email": submission.email,
+                                   "account_id": submission.account_id, "email": "",  # encrypted on the event
                                    "body_fingerprint": submission.fingerprint, "created_at": now})
     return event, not seen_before
 

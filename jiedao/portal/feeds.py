@@ -36,7 +36,7 @@ class AreaFeed(Feed):
         return public_step(event)
 
     def item_link(self, event) -> str:
-        return reverse("portal:case", args=[event.case.number]) + f"#step-{event.pk}"
+        return reverse("portal:case", args=[event.case.public_code]) + f"#step-{event.pk}"
 
     def item_guid(self, event) -> str:
         return f"jiedao-case-event-{event.pk}"

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiedao.cases import services as case_services
 from jiedao.cases.errors import InvalidInput
-from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CaseSource
+from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CaseSource, CaseState
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.territory.models import Unit
 
@@ -35,7 +35,7 @@ SETTLE_SECONDS = 5
 SEND_ATTEMPTS = 5
 # Followers of an area or a category hear of new problems and of closings; a case's followers of every public
 # step but these (a duplicate's followers already hear of the merge; a rating is the rater's own news).
-AREA_ACTIONS = frozenset({"report", "close"})
+AREA_ACTIONS = frozenset({"report", "accept", "close"})  # "report" only when published at once (see _followers_of)
 NOT_NEWS = frozenset({"merged_in", "rate"})
 
 
@@ -82,9 +82,11 @@ def resident_report(*, item: CatalogueItem | None, longitude, latitude, crs: str
     )
 
 
-def open_case_for_addition(number: str) -> Case:
-    """The open case a resident chose to add their report to (a suggested duplicate)."""
-    case = Case.objects.filter(number=(number or "").strip(), state__in=OPEN_STATES).first()
+def open_case_for_addition(code: str) -> Case:
+    """The open, published case a resident chose to add their report to (a suggested duplicate), by its public code."""
+    from .selectors import published_cases
+
+    case = published_cases().filter(public_code=(code or "").strip().upper(), state__in=OPEN_STATES).first()
     if case is None:
         raise InvalidInput(_("该问题已办结或不存在，请直接提交新的反映"), field="add_to")
     return case
@@ -212,7 +214,9 @@ def follows_move_on_merge(*, duplicate_id: int, target_id: int, now: datetime) -
 def _followers_of(event: CaseEvent):
     case = event.case
     condition = Q(kind=FollowKind.CASE, case_id=case.pk)
-    if event.action in AREA_ACTIONS:
+    # A report intake has not accepted is not published: only those following that case (the
+    # holder of its code) hear of it; the area and category hear from acceptance on.
+    if event.action in AREA_ACTIONS and event.to_state not in {CaseState.REPORTED, CaseState.VERIFYING}:
         codes = [code for code in case.territory_path.strip("/").split("/") if code]
         condition |= Q(kind=FollowKind.AREA, unit__code__in=codes) | Q(kind=FollowKind.CATEGORY, item_id=case.item_id)
     # Only what happened since the follower confirmed: following is not a way to read the past by email.
@@ -284,7 +288,7 @@ def _send_notices(follow: Follow, events: list[CaseEvent]) -> None:
             lines.append(_("%(when)s  %(number)s %(item)s：%(step)s\n    %(url)s") % {
                 "when": timezone.localtime(event.at).strftime("%m-%d %H:%M"), "number": case.number,
                 "item": case.item.name, "step": public_step(event),
-                "url": public_url(reverse("portal:case", args=[case.number]))})
+                "url": public_url(reverse("portal:case", args=[case.public_code]))})
         if len(events) == 1:
             case = events[0].case
             subject = _("【%(site)s】%(number)s %(item)s：%(step)s") % {

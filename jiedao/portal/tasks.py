@@ -1,9 +1,10 @@
 """The portal's jobs (huey). Thin: each takes ids or nothing, reads the clock, calls one service."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jiedao import clock
+from jiedao.jobs.leases import leased
 
 from . import services
 
@@ -14,7 +15,7 @@ def follow_confirmation_task(follow_id: int):
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("portal-follow-notices")
+@leased("portal-follow-notices")
 def follow_notices_task():
     # Notices are unique per (follower, event) and claimed before sending: an overlap or a retry
     # sends nothing twice.

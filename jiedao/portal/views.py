@@ -122,7 +122,7 @@ def report(request: HttpRequest) -> HttpResponse:
                     case=target, text=values["description"], photos=photos, name=values["name"], contact=phone,
                     client_key=services.portal_client_key(values["client_key"], purpose="add"))
                 messages.success(request, _("已补充到该问题，谢谢！想知道进展，可以在下方用邮箱关注。"))
-                return redirect("portal:case", number=event.case.number)
+                return redirect("portal:case", code=event.case.public_code)
             case, _created = services.resident_report(
                 item=item, longitude=values["longitude"] or None, latitude=values["latitude"] or None,
                 crs=values["crs"] or "wgs84", description=values["description"], address=values["address"],
@@ -162,8 +162,10 @@ def nearby(request: HttpRequest) -> HttpResponse:
     # would give away the place the public map only shows approximately.
     item = CatalogueItem.objects.filter(pk=id_or_none(item_id), is_sensitive=False).first()
     if item is not None and longitude is not None:
-        found = open_cases_near(longitude=longitude, latitude=latitude, item_id=item.pk, now=clock.now(),
-                                limit=NEARBY)
+        # Reports intake has not accepted are not published, not even as "reported nearby".
+        found = [entry for entry in open_cases_near(longitude=longitude, latitude=latitude, item_id=item.pk,
+                                                    now=clock.now(), limit=NEARBY * 4)
+                 if entry.case.state not in selectors.UNPUBLISHED_STATES][:NEARBY]
     return render(request, "portal/_nearby.html", {
         "nearby": [(entry, public_status(entry.case)) for entry in found], "now": clock.now()})
 
@@ -192,7 +194,7 @@ def _case_context(request: HttpRequest, case: Case, *, holder: bool) -> dict:
     followed = live or case
     grid = followed.grid
     community = grid.parent if grid and grid.parent_id else None
-    follow_choices = [(FollowKind.CASE.value, _("关注这个问题的进展"), followed.number),
+    follow_choices = [(FollowKind.CASE.value, _("关注这个问题的进展"), followed.public_code),
                       (FollowKind.CATEGORY.value, _("关注所有“%(item)s”问题") % {"item": followed.item.name},
                        followed.item_id)]
     if community is not None:
@@ -292,10 +294,10 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def public_case(request: HttpRequest, number: str) -> HttpResponse:
-    case = selectors.public_case(number)
+def public_case(request: HttpRequest, code: str) -> HttpResponse:
+    case = selectors.public_case(code)
     if case is None:
-        return _not_found(request, _("没有找到这个编号的问题。"))
+        return _not_found(request, _("没有找到这个问题，或它还在受理中。"))
     return render(request, "portal/case.html", _case_context(request, case, holder=False))
 
 
@@ -350,7 +352,7 @@ def areas(request: HttpRequest) -> HttpResponse:
 def _follow_target(kind: str, target: str):
     target = (target or "").strip()
     if kind == FollowKind.CASE:
-        return Case.objects.filter(number=target).first()
+        return Case.objects.filter(public_code=target.upper()).first() if target else None
     if kind == FollowKind.AREA:
         return Unit.objects.filter(code=target, is_active=True).first()
     if kind == FollowKind.CATEGORY:

@@ -21,6 +21,16 @@ PRODUCTION = envbool("JIEDAO_PRODUCTION", False)
 if PRODUCTION and (DEBUG or SECRET_KEY == DEFAULT_SECRET_KEY):
     raise ImproperlyConfigured("Production refuses to start with DEBUG on or the default SECRET_KEY.")
 
+# Residents' contact data is encrypted at rest with these Fernet keys (jiedao/privacy/crypto.py): the
+# first encrypts, all decrypt. Development derives one from SECRET_KEY; production must set them.
+JIEDAO_CONTACT_KEYS = envlist("JIEDAO_CONTACT_KEYS", "")
+if not JIEDAO_CONTACT_KEYS:
+    if PRODUCTION:
+        raise ImproperlyConfigured("Production refuses to start without JIEDAO_CONTACT_KEYS (see .env.example).")
+    from jiedao.privacy.crypto import derived_development_key
+
+    JIEDAO_CONTACT_KEYS = [derived_development_key(SECRET_KEY)]
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
 
@@ -42,7 +52,9 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "jiedao.audit",
+    "jiedao.privacy",
     "jiedao.backup",
+    "jiedao.jobs",
     "jiedao.territory",
     "jiedao.catalogue",
     "jiedao.worktime",
@@ -266,16 +278,30 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if envstr("REDIS_URL", ""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": envstr("REDIS_URL", "")}}
+# One cache for every process (server workers and the huey worker): the portal's and Open311's rate
+# limits count in it, so a cache per process would make each limit as many times looser as there are
+# workers. Redis in production (required: production refuses to start without it, and
+# `check --deploy` flags a per-process cache, jobs/checks.py); in development a folder under var/,
+# shared by `make run`'s server and worker. (Sign-in lockouts are counted in the database by axes.)
+REDIS_URL = envstr("REDIS_URL", "")
+if PRODUCTION and not REDIS_URL:
+    raise ImproperlyConfigured(
+        "Production needs REDIS_URL: the rate limits must be counted in a cache all server processes share.")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
+                          "KEY_PREFIX": envstr("JIEDAO_CACHE_KEY_PREFIX", "jiedao")}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                          "LOCATION": str(VAR_DIR / "cache"), "KEY_PREFIX": envstr("JIEDAO_CACHE_KEY_PREFIX", "jiedao"),
+                          # culling (at 300 by default) would drop rate-limit counters at random
+                          "OPTIONS": {"MAX_ENTRIES": 100_000}}}
 
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # The background worker (huey): an SQLite file by default, so `make run` needs no server; Redis in
 # production (REDIS_URL). Start it with `manage.py run_huey`. Tests run tasks eagerly (immediate).
-if envstr("REDIS_URL", ""):
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "jiedao", "url": envstr("REDIS_URL", ""),
+if REDIS_URL:
+    HUEY = {"huey_class": "huey.RedisHuey", "name": "jiedao", "url": REDIS_URL,
             "immediate": False, "utc": True}
 else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "jiedao", "filename": str(VAR_DIR / "huey.sqlite3"),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from jiedao import clock
 from jiedao.cases.models import Case, CaseEvent, CaseState
+from jiedao.jobs.leases import lease_duration
 from jiedao.territory.models import Duty, Role
 from jiedao.worktime.calendar import WorkingCalendar
 from jiedao.worktime.deadlines import is_working_time_unit
@@ -41,9 +42,14 @@ from .models import (
 MAX_DELIVERY_ATTEMPTS = 5
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
-# A worker that claimed a delivery and died leaves it "sending"; after this lease anyone may take it
+# A worker that claimed a delivery and died leaves it "sending"; after the lease anyone may take it
 # again. Far longer than one try can last (transport.WEBHOOK_TIMEOUT_SECONDS, an SMTP exchange).
-SENDING_LEASE = timedelta(minutes=5)
+# Its duration is the jobs' lease of that name (jobs/leases.py, editable in the admin).
+SENDING_LEASE_NAME = "supervision-delivery-send"
+
+
+def sending_lease() -> timedelta:
+    return lease_duration(SENDING_LEASE_NAME)
 
 ESCALATION_KIND = "escalation"
 _MICROSECOND = timedelta(microseconds=1)
@@ -362,7 +368,7 @@ def delivery_send(*, delivery_id: int) -> str:
     now = clock.now()
     claimed = (Delivery.objects.filter(pk=delivery_id)
                .filter(Q(state=DeliveryState.PENDING, next_attempt_at__lte=now)
-                       | Q(state=DeliveryState.SENDING, claimed_at__lt=now - SENDING_LEASE))
+                       | Q(state=DeliveryState.SENDING, claimed_at__lt=now - sending_lease()))
                .update(state=DeliveryState.SENDING, claimed_at=now, attempts=F("attempts") + 1))
     if claimed != 1:
         return "skipped"
@@ -400,7 +406,7 @@ def _transmit(delivery: Delivery) -> None:
 def deliveries_due(*, now: datetime, limit: int = 1000) -> list[int]:
     """Ids to (re)enqueue: pending deliveries whose time has come, and those a dead worker left
     "sending" past the lease (put back to pending first, so they are claimed the ordinary way)."""
-    Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - SENDING_LEASE).update(
+    Delivery.objects.filter(state=DeliveryState.SENDING, claimed_at__lt=now - sending_lease()).update(
         state=DeliveryState.PENDING, last_error=_("发送中断（工作进程退出），将重试"))
     return list(Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now)
                 .order_by("next_attempt_at").values_list("pk", flat=True)[:limit])

@@ -1,18 +1,20 @@
 """The worker's jobs (huey). Thin: each takes ids or nothing, reads the clock, calls one service."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task, lock_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from jiedao import clock
+from jiedao.jobs.leases import leased
 
 from . import services
 
 
 @db_periodic_task(crontab(minute="*"))
-@lock_task("supervision-escalations-sweep")
+@leased("supervision-escalations-sweep")
 def escalations_sweep_task():
-    # The lock keeps a slow sweep from overlapping the next minute's; the unique (case, step)
-    # constraint makes overlap harmless anyway.
+    # The lease keeps a slow sweep from overlapping the next minute's, and a worker killed mid-sweep
+    # holds it only until it expires (jobs/leases.py); the unique (case, step) constraint makes
+    # overlap harmless anyway.
     return services.escalations_sweep(now=clock.now())
 
 

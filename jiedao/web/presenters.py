@@ -114,8 +114,16 @@ class TimelineEntry:
     facts: list[tuple[str, str]]
 
 
-def timeline_entries(events) -> list[TimelineEntry]:
+def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
+    shown = contacts.updates.get(event.pk) if contacts is not None else None
+    if shown is None:
+        return []
+    return [(_("留言人"), " ".join(part for part in (shown.name, shown.phone, shown.email) if part))]
+
+
+def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:
+    """`contacts` (cases.contact.case_contacts) adds a resident's name and contact, as the viewer may see them."""
     return [TimelineEntry(event=event, label=event_label(event.action),
                           role_label=_label(Role, event.actor_role) if event.actor_role else "",
-                          facts=event_facts(event))
+                          facts=event_facts(event) + _contact_facts(event, contacts))
             for event in events]

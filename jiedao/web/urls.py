@@ -14,6 +14,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("cases/new/", views.case_new, name="case-new"),
     path("cases/<str:number>/", views.case_detail, name="case-detail"),
+    path("cases/<str:number>/contact/", views.case_contact, name="case-contact"),
     path("cases/<str:number>/act/<slug:action>/", views.case_act, name="case-act"),
     path("cases/<str:number>/photos/<int:photo_id>/<slug:size>/", views.case_photo, name="case-photo"),
     path("cases/<str:number>/photos/<int:photo_id>/publish", photo_publishing.case_photo_publish,

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
@@ -18,9 +19,9 @@ from jiedao.cases import services
 from jiedao.cases.access import (
     allowed_actions,
     may_report,
-    may_see_reporter_contact,
     user_roles,
 )
+from jiedao.cases.contact import case_contact_reveal, case_contacts
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import CasePolicy, CaseSource, CaseState, PhotoStage
 from jiedao.cases.selectors import (
@@ -146,18 +147,37 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         forms.append({"action": action, "template": form.template, "takes_photos": form.takes_photos,
                       **(form.context(case) if form.context else {})})
     photos = list(case.photos.all())
+    events = list(case_timeline(case=case))
+    contacts = case_contacts(user=user, case=case, events=events)
     return render(request, "web/case_detail.html", {
         "case": case,
         "light": light_view(case=case, now=now, warning_ratio=warning_ratio),
-        "timeline": timeline_entries(case_timeline(case=case)),
+        "timeline": timeline_entries(events, contacts=contacts),
+        "contacts": contacts,
         "pending": pending_request(case=case),
         "forms": forms,
         "photo_groups": [(label, [p for p in photos if p.stage == stage]) for stage, label in PhotoStage.choices],
-        "show_contact": may_see_reporter_contact(user=user),
         "may_publish_photos": services.photo_publishing_role(user=user, case=case) is not None,
         "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
     })
+
+
+@login_required
+@require_POST
+@never_cache
+def case_contact(request: HttpRequest, number: str) -> HttpResponse:
+    """The residents' contacts on one case in full, for the command centre to call back; each
+    time in the security log, never cached."""
+    case = _case_or_404(request, number)
+    try:
+        contacts = case_contact_reveal(user=request.user, case=case, request=request)
+    except CaseError as error:
+        raise PermissionDenied(error.message) from error
+    events = [event for event in case_timeline(case=case) if event.pk in contacts.updates]
+    return render(request, "web/case_contact.html", {
+        "case": case, "contacts": contacts,
+        "updates": [(event, contacts.updates[event.pk]) for event in events]})
 
 
 @login_required

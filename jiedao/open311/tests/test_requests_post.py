@@ -34,13 +34,13 @@ def test_a_report_becomes_a_case_and_the_answer_is_a_token(world, clock, caller,
                       "account_id": "fms-77"}
     assert "service_request_id" not in answer  # the spec: a token or an id, never both
     assert (case.state, case.source, case.reporter) == (CaseState.REPORTED, CaseSource.OPEN311, None)
-    assert (case.reporter_name, case.reporter_phone) == ("张三", "13800001111")
+    assert (case.reporter_name, case.reporter_phone, case.reporter_email) == ("张三", "13800001111", "zhang@example.com")
     assert (case.item, case.description, case.address) == (world.item, "路口成堆垃圾", "桃源路 12 号")
     assert (case.longitude, case.latitude) == pytest.approx(grid_centre(0), abs=1e-6)  # sent with 6 decimals
     assert case.grid == world.grids[0]
     extra = Open311Report.objects.get()
-    assert (extra.case, extra.client, extra.email, extra.account_id) == (case, api_client.client, "zhang@example.com",
-                                                                         "fms-77")
+    # the resident's email is kept encrypted on the case, not in the client's record
+    assert (extra.case, extra.client, extra.email, extra.account_id) == (case, api_client.client, "", "fms-77")
     event = CaseEvent.objects.get(case=case)
     assert (event.action, event.actor, event.data["source"]) == ("report", None, "open311")
     assert event.data["channel"] == {"open311_client": api_client.client.pk, "name": api_client.client.name}

@@ -115,7 +115,7 @@ def test_not_fixed_on_a_closed_case_sends_it_back_for_a_check(world, clock, call
     assert body(response) == [{"update_id": str(event.pk), "account_id": "u-9"}]
     case.refresh_from_db()
     assert case.state == CaseState.FIXED
-    assert (event.opinion, event.actor, event.data["name"], event.data["contact"]) == (
+    assert (event.opinion, event.actor, event.personal_data["name"], event.personal_data["contact"]) == (
         "还是没清理干净", None, "张三", "13800001111")
     assert event.photos.get().stage == "public"
     assert Open311Update.objects.get().client == api_client.client

@@ -42,7 +42,7 @@ def sweep(clock) -> int:
 def test_an_email_follow_waits_for_the_confirm_link(world, clock, resident, follow_by_email):
     case = report(world)
 
-    response = follow_by_email("case", case.number)
+    response = follow_by_email("case", case.public_code)
 
     follow = Follow.objects.get()
     assert (response.status_code, response["Location"]) == (302, "/p/areas/#follow")
@@ -64,8 +64,8 @@ def test_an_email_follow_waits_for_the_confirm_link(world, clock, resident, foll
 def test_asking_twice_sends_one_confirmation_and_makes_one_follow(world, clock, resident, follow_by_email):
     case = report(world)
 
-    follow_by_email("case", case.number)
-    follow_by_email("case", case.number, email="Resident@Example.com")
+    follow_by_email("case", case.public_code)
+    follow_by_email("case", case.public_code, email="Resident@Example.com")
 
     assert Follow.objects.count() == 1
     assert len(mail.outbox) == 1
@@ -74,7 +74,7 @@ def test_asking_twice_sends_one_confirmation_and_makes_one_follow(world, clock, 
 def test_a_case_follower_is_told_each_public_step_once_in_one_message(world, clock, resident, follow_by_email):
     case = report(world)
     clock.shift(timedelta(minutes=1))
-    follow_by_email("case", case.number)
+    follow_by_email("case", case.public_code)
     resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     mail.outbox.clear()
     p = world.people
@@ -91,7 +91,7 @@ def test_a_case_follower_is_told_each_public_step_once_in_one_message(world, clo
     assert message.subject == "【街道人居环境整治平台】您关注的问题有 3 条新进展"
     assert "已受理" in message.body and "已立案，等待派遣" in message.body and "已交由环卫所处理" in message.body
     assert "内部" not in message.body
-    assert f"http://127.0.0.1:8000/p/c/{case.number}/" in message.body
+    assert f"http://127.0.0.1:8000/p/c/{case.public_code}/" in message.body
     assert FollowNotice.objects.filter(sent_at__isnull=True).count() == 0
 
 
@@ -107,7 +107,8 @@ def test_an_area_follower_hears_of_new_problems_and_closings_only(world, clock, 
     assert len(mail.outbox) == 1
     body = mail.outbox[0].body
     assert body.count(f"{inside.number} 暴露垃圾：") == 2
-    assert "收到问题反映" in body and "已办结" in body and "已受理" not in body
+    # the new problem is news once intake accepts it (before, it is not published)
+    assert "已受理" in body and "已办结" in body and "收到问题反映" not in body
 
 
 def test_a_category_follower_hears_of_that_category_only(world, clock, resident, follow_by_email):
@@ -115,17 +116,18 @@ def test_a_category_follower_hears_of_that_category_only(world, clock, resident,
     resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     mail.outbox.clear()
 
-    report(world)  # 暴露垃圾
-    other = report(world, item=world.no_rule_item)
+    walk_to(world, report(world), "accepted")  # 暴露垃圾
+    other = walk_to(world, report(world, item=world.no_rule_item), "accepted")
+    report(world, item=world.no_rule_item)  # not accepted yet: not published, not news
     sweep(clock)
 
     assert len(mail.outbox) == 1
-    assert mail.outbox[0].subject == f"【街道人居环境整治平台】{other.number} 乱堆杂物：收到问题反映"
+    assert mail.outbox[0].subject == f"【街道人居环境整治平台】{other.number} 乱堆杂物：已受理"
 
 
 def test_one_click_unsubscribe_stops_the_messages(world, clock, resident, follow_by_email):
     case = report(world)
-    follow_by_email("case", case.number)
+    follow_by_email("case", case.public_code)
     resident.get(confirm_link(mail.outbox[0]).replace("http://127.0.0.1:8000", ""))
     follow = Follow.objects.get()
 
@@ -162,7 +164,7 @@ def test_staff_signed_in_follow_at_once_with_their_accounts_address(world, clock
     resident.force_login(clerk)
     case = report(world)
 
-    resident.post("/p/follow/", {"kind": "case", "target": case.number, "next": f"/p/c/{case.number}/"})
+    resident.post("/p/follow/", {"kind": "case", "target": case.public_code, "next": f"/p/c/{case.public_code}/"})
 
     follow = Follow.objects.get()
     assert (follow.email, follow.user, follow.is_active) == ("clerk@jiedao.example", clerk, True)
@@ -176,7 +178,7 @@ def test_staff_signed_in_follow_at_once_with_their_accounts_address(world, clock
 ])
 def test_a_bad_follow_is_refused_with_a_message_and_writes_nothing(world, clock, resident, data, message):
     case = report(world)
-    data = {**data, "target": case.number if data["target"] == "CASE" else data["target"]}
+    data = {**data, "target": case.public_code if data["target"] == "CASE" else data["target"]}
 
     response = resident.post("/p/follow/", data, follow=True)
 
@@ -241,11 +243,11 @@ def test_an_areas_atom_feed_lists_its_public_steps(world, clock, resident):
 
 
 def test_an_rss_feed_and_an_unknown_area(world, clock, resident):
-    report(world)
+    walk_to(world, report(world), "accepted")
 
     rss = resident.get(f"/p/feeds/area/{world.subdistrict.code}/rss/")
     missing = resident.get("/p/feeds/area/000000/rss/")
 
     assert rss["Content-Type"].startswith("application/rss+xml")
-    assert len(ElementTree.fromstring(rss.content).findall("channel/item")) == 1
+    assert len(ElementTree.fromstring(rss.content).findall("channel/item")) == 2  # report, accept
     assert missing.status_code == 404

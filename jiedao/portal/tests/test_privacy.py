@@ -30,7 +30,7 @@ def reported(world, clock):
 
 def public_texts(resident, world, case) -> dict[str, str]:
     return {
-        "public case page": resident.get(f"/p/c/{case.number}/").content.decode(),
+        "public case page": resident.get(f"/p/c/{case.public_code}/").content.decode(),
         "map data": resident.get("/p/map/data.json").content.decode(),
         "atom feed": resident.get(f"/p/feeds/area/{world.taoyuan.code}/atom/").content.decode(),
         "rss feed": resident.get(f"/p/feeds/area/{world.subdistrict.code}/rss/").content.decode(),
@@ -52,7 +52,7 @@ def test_no_reporter_phone_or_name_anywhere_in_public_html_json_or_feeds(world, 
 
 def test_the_description_is_for_the_holder_of_the_code_only(world, reported, resident):
     holder = resident.get(f"/p/t/{reported.tracking_code}/").content.decode()
-    public = resident.get(f"/p/c/{reported.number}/").content.decode()
+    public = resident.get(f"/p/c/{reported.public_code}/").content.decode()
 
     assert f"我是{NAME}" in holder
     assert f"我是{NAME}" not in public
@@ -61,7 +61,7 @@ def test_the_description_is_for_the_holder_of_the_code_only(world, reported, res
 
 
 def test_the_public_page_offers_no_rating_or_not_fixed_form(world, reported, resident):
-    response = resident.get(f"/p/c/{reported.number}/")
+    response = resident.get(f"/p/c/{reported.public_code}/")
 
     assert (response.context["may_rate"], response.context["may_say_not_fixed"]) == (False, False)
     assert response.context["holder"] is False
@@ -71,11 +71,12 @@ def test_a_sensitive_category_is_shown_about_200_m_off_the_same_way_every_time(w
     world.item.is_sensitive = True
     world.item.save()
     lon, lat = grid_centre(0)
-    case = report(world, longitude=lon + 0.00123, latitude=lat + 0.00077, address="桃源路 12 号 3 单元")
+    case = walk_to(world, report(world, longitude=lon + 0.00123, latitude=lat + 0.00077, address="桃源路 12 号 3 单元"),
+                   "accepted")
 
     first = json.loads(resident.get("/p/map/data.json").content)["points"][0]
     second = json.loads(resident.get("/p/map/data.json").content)["points"][0]
-    page = resident.get(f"/p/c/{case.number}/")
+    page = resident.get(f"/p/c/{case.public_code}/")
 
     assert first == second
     assert first["approximate"] is True
@@ -90,7 +91,7 @@ def test_a_sensitive_category_is_shown_about_200_m_off_the_same_way_every_time(w
 
 
 def test_a_category_that_is_not_sensitive_keeps_its_point(world, clock, resident):
-    case = report(world)
+    case = walk_to(world, report(world), "accepted")
 
     point = json.loads(resident.get("/p/map/data.json").content)["points"][0]
 
@@ -125,10 +126,11 @@ def test_the_map_shows_a_thumbnail_only_of_a_public_photo(world, clock, resident
 def test_the_map_covers_the_days_the_office_set_and_leaves_out_voided_cases(world, clock, resident):
     from datetime import timedelta
 
-    old = report(world)
+    old = walk_to(world, report(world), "accepted")
     clock.shift(timedelta(days=10))
-    recent = report(world)
-    voided = services.case_void(case=report(world), by=world.people.shift_lead, reason="误报")
+    recent = walk_to(world, report(world), "accepted")
+    voided = services.case_void(case=walk_to(world, report(world), "accepted"), by=world.people.shift_lead,
+                                reason="误报")
     policy = PortalPolicy.current()
     policy.map_days = 7
     policy.save()

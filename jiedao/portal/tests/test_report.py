@@ -5,7 +5,7 @@ import pytest
 
 from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseSource, CaseState, PhotoStage
 
-from .conftest import grid_centre, make_upload, media_files, report, report_form
+from .conftest import grid_centre, make_upload, media_files, report, report_form, walk_to
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,9 @@ def test_the_category_search_takes_pinyin_initials(world, resident):
 
 def test_nearby_suggests_the_same_problem_reported_close_by_recently(world, clock, resident):
     lon, lat = grid_centre(0)
-    near = report(world, longitude=lon + 0.0003, latitude=lat)  # ~29 m
-    report(world, longitude=lon + 0.002, latitude=lat)  # ~190 m: too far
+    near = walk_to(world, report(world, longitude=lon + 0.0003, latitude=lat), "accepted")  # ~29 m
+    report(world, longitude=lon + 0.0001, latitude=lat)  # ~10 m, but not accepted yet: not published
+    walk_to(world, report(world, longitude=lon + 0.002, latitude=lat), "accepted")  # ~190 m: too far
     report(world, item=world.no_rule_item, longitude=lon, latitude=lat)  # another category
 
     response = resident.get("/p/report/nearby/", {"item": world.item.pk, "longitude": lon, "latitude": lat})
@@ -111,7 +112,7 @@ def test_nearby_suggests_the_same_problem_reported_close_by_recently(world, cloc
     assert [(entry.case.pk, round(entry.distance_m)) for entry, _status in response.context["nearby"]] == [
         (near.pk, 29)]
     page = response.content.decode()
-    assert f'data-add-to="{near.number}"' in page
+    assert f'data-add-to="{near.public_code}"' in page
     assert "约 29 米外有人反映了“暴露垃圾”" in page
 
 
@@ -124,16 +125,16 @@ def test_nearby_with_garbled_input_suggests_nothing(world, resident, query):
 
 
 def test_adding_to_a_suggested_case_appends_an_update_instead_of_a_new_case(world, clock, resident):
-    original = report(world)
+    original = walk_to(world, report(world), "accepted")
     before = Case.objects.count()
 
-    response = resident.post("/p/report/", report_form(world, add_to=original.number, description="又多了几袋"))
+    response = resident.post("/p/report/", report_form(world, add_to=original.public_code, description="又多了几袋"))
 
     assert response.status_code == 302
-    assert response["Location"] == f"/p/c/{original.number}/"
+    assert response["Location"] == f"/p/c/{original.public_code}/"
     assert Case.objects.count() == before
     event = CaseEvent.objects.get(case=original, action="public_update")
-    assert (event.opinion, event.data["contact"], event.client_key) == ("又多了几袋", "13800138000",
+    assert (event.opinion, event.personal_data["contact"], event.client_key) == ("又多了几袋", "13800138000",
                                                                        "portal:add:form-key-0001")
     assert CasePhoto.objects.get(event=event).stage == PhotoStage.PUBLIC
 
@@ -144,7 +145,7 @@ def test_adding_to_a_closed_case_is_refused(world, clock, resident):
     closed = walk_to(world, report(world), "closed")
     events = CaseEvent.objects.count()
 
-    response = resident.post("/p/report/", report_form(world, add_to=closed.number))
+    response = resident.post("/p/report/", report_form(world, add_to=closed.public_code))
 
     assert response.status_code == 400
     assert response.context["errors"] == {"add_to": "该问题已办结或不存在，请直接提交新的反映"}

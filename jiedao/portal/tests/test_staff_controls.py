@@ -106,6 +106,6 @@ def test_the_closing_note_for_the_public_is_written_on_the_close_form(world, clo
     event = CaseEvent.objects.get(case=case, action="close")
     assert (event.opinion, event.data["public_note"]) == ("内部：核查通过", "垃圾已清运，谢谢反映。")
     resident.logout()
-    public = resident.get(f"/p/c/{case.number}/").content.decode()
+    public = resident.get(f"/p/c/{case.public_code}/").content.decode()
     assert "垃圾已清运，谢谢反映。" in public
     assert "内部：核查通过" not in public

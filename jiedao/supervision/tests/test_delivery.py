@@ -148,8 +148,8 @@ def test_a_worker_killed_mid_send_is_recovered_after_the_lease(world, ladder, cl
     assert delivery_send(delivery_id=delivery.pk) == "skipped"
     assert deliveries_due(now=PAST_DEADLINE + timedelta(minutes=1)) == []
 
-    clock.shift(services.SENDING_LEASE + timedelta(seconds=1))
-    assert deliveries_due(now=PAST_DEADLINE + services.SENDING_LEASE + timedelta(seconds=1)) == [delivery.pk]
+    clock.shift(services.sending_lease() + timedelta(seconds=1))
+    assert deliveries_due(now=PAST_DEADLINE + services.sending_lease() + timedelta(seconds=1)) == [delivery.pk]
     assert delivery_send(delivery_id=delivery.pk) == DeliveryState.SENT
 
     delivery.refresh_from_db()
