@@ -14,5 +14,8 @@ urlpatterns = [
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),
 ]
+# A request that cannot be read: the 400 page, or a JSON error for the API (jiedao/params.py).
+handler400 = "jiedao.web.errors.bad_request"
+
 # Photos are never served from MEDIA_ROOT directly: every one goes through a view that checks
 # who may see its case (web: /cases/<n>/photos/…, API: /api/v1/cases/<n>/photos/…).

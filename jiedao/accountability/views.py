@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiedao.cases.access import may_view_dashboard
 from jiedao.cases.errors import CaseError
+from jiedao.params import choice_param
 
 from .models import Decision, Finding, FindingState
 from .selectors import finding_evidence, register
@@ -22,7 +23,7 @@ from .services import finding_decide, may_decide
 def finding_table(request: HttpRequest) -> HttpResponse:
     if not may_view_dashboard(user=request.user):
         raise PermissionDenied
-    state = request.GET.get("state") if request.GET.get("state") in FindingState.values else None
+    state = choice_param(request.GET, "state", FindingState.values) or None
     if request.GET.get("format") == "xlsx":
         return _register_xlsx(request, register(state=state))
     findings = list(register(state=state)[:300])

@@ -3,12 +3,15 @@ the caller's language (Accept-Language), never a 500 for bad input."""
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.parser import Parser
 from ninja.renderers import JSONRenderer
 
 from jiedao.cases.errors import CaseError
+from jiedao.params import BadParameter, has_nul
 
 from . import case_actions, cases, catalogue, inbox
 from .auth import TokenRefused, session_auth, token_auth
@@ -20,7 +23,44 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-api = NinjaAPI(
+class NulRefusingParser(Parser):
+    """Query, form and JSON bodies as ninja reads them, refused if any text carries a NUL (which
+    PostgreSQL cannot store): the client's mistake, a 400, not a 500 at the database."""
+
+    def parse_body(self, request: HttpRequest):
+        return self._refuse_nul(super().parse_body(request))
+
+    def parse_querydict(self, data, list_fields, request: HttpRequest):
+        return self._refuse_nul(super().parse_querydict(data, list_fields, request))
+
+    def _refuse_nul(self, value):
+        texts = [value] if isinstance(value, str) else (
+            [*value.keys(), *value.values()] if isinstance(value, dict) else value if isinstance(value, list) else [])
+        for text in texts:
+            if isinstance(text, str) and has_nul(text):
+                raise BadParameter(_("请求地址或参数中含有不允许的字符"))
+            if isinstance(text, dict | list):
+                self._refuse_nul(text)
+        return value
+
+
+class JiedaoAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        """Every operation may answer 400 (a request that cannot be read: a NUL character, a body
+        that cannot be parsed) and 422 (a parameter or field missing or of the wrong type), in the
+        same error shape as the others."""
+        schema = super().get_openapi_schema(**kwargs)
+        for status, description in ((400, "A request that cannot be read"),
+                                    (422, "A parameter or field is missing or of the wrong type")):
+            answer = {"description": description,
+                      "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    operation["responses"].setdefault(status, answer)
+        return schema
+
+
+api = JiedaoAPI(
     title="Jiedao API",
     version="1",
     description=(
@@ -40,6 +80,7 @@ api = NinjaAPI(
     docs_url="/docs",
     openapi_url="/openapi.json",
     renderer=Utf8JSONRenderer(),
+    parser=NulRefusingParser(),
 )
 api.add_router("", cases.router)
 api.add_router("", case_actions.router)
@@ -73,6 +114,24 @@ def not_authenticated(request: HttpRequest, error: AuthenticationError) -> HttpR
 @api.exception_handler(RequestDataTooBig)
 def too_big(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
     return error_response(request, 413, _("请求内容太大"))
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    # The first problem, named by its parameter or field, in the caller's language (not pydantic's).
+    where = [str(part) for part in (error.errors[0].get("loc", ()) if error.errors else ())]
+    field = where[-1] if len(where) > 1 else None
+    return error_response(request, 422, _("参数 %(name)s 缺失或格式无效") % {"name": field or "?"}, field)
+
+
+@api.exception_handler(BadParameter)
+def bad_parameter(request: HttpRequest, error: BadParameter) -> HttpResponse:
+    return error_response(request, 400, error.message, error.field)
+
+
+@api.exception_handler(MultiPartParserError)
+def unparsable(request: HttpRequest, error: MultiPartParserError) -> HttpResponse:
+    return error_response(request, 400, _("请求格式有误"))
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -3,7 +3,6 @@
 from datetime import datetime
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from ninja import File, Form, Query, Router, Schema, UploadedFile
@@ -19,6 +18,7 @@ from jiedao.cases.models import Case, CasePolicy, CaseSource, CaseState
 from jiedao.cases.selectors import BOX_BY_CODE, case_photo_file, cases_in_inbox
 from jiedao.cases.services import case_report_once
 from jiedao.catalogue.models import CatalogueItem, CatalogueKind
+from jiedao.params import moment_checked
 
 from .cursor import cases_after, cursor_encode
 from .schemas import (
@@ -71,10 +71,6 @@ class CaseListFilters(Schema):
     limit: int = Field(50, ge=1, le=MAX_PAGE)
 
 
-def _aware(value: datetime) -> datetime:
-    return timezone.make_aware(value) if timezone.is_naive(value) else value
-
-
 @router.get("/cases", response={200: CaseListOut, 400: ErrorOut}, summary="List the cases you may see")
 def case_list(request: HttpRequest, filters: Query[CaseListFilters]):
     if filters.box not in BOX_BY_CODE:
@@ -85,9 +81,9 @@ def case_list(request: HttpRequest, filters: Query[CaseListFilters]):
     if filters.category:
         cases = cases.filter(item__code=filters.category)
     if filters.since:
-        cases = cases.filter(reported_at__gte=_aware(filters.since))
+        cases = cases.filter(reported_at__gte=moment_checked(filters.since, field="since"))
     if filters.until:
-        cases = cases.filter(reported_at__lt=_aware(filters.until))
+        cases = cases.filter(reported_at__lt=moment_checked(filters.until, field="until"))
     # One row more than asked tells whether there is a next page without counting.
     page = list(cases_after(cases, filters.cursor)[: filters.limit + 1])
     has_more = len(page) > filters.limit

@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.errors import InvalidInput
+from jiedao.params import LARGEST_ID, BadParameter, moment_checked
 
 
 def cursor_encode(*, reported_at: datetime, case_id: int) -> str:
@@ -21,9 +22,10 @@ def cursor_decode(cursor: str) -> tuple[datetime, int]:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
         reported_at, case_id = json.loads(raw)
         reported_at = datetime.fromisoformat(reported_at)
-        if reported_at.tzinfo is None or not isinstance(case_id, int):
+        if reported_at.tzinfo is None or not isinstance(case_id, int) or not 1 <= case_id <= LARGEST_ID:
             raise ValueError
-    except (ValueError, TypeError, json.JSONDecodeError) as error:
+        reported_at = moment_checked(reported_at, field="cursor")
+    except (ValueError, TypeError, json.JSONDecodeError, BadParameter) as error:
         raise InvalidInput(_("分页游标无效，请从第一页重新开始"), field="cursor") from error
     return reported_at, case_id
 

@@ -7,6 +7,8 @@ from ipaddress import ip_address
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from jiedao.params import BadParameter, date_param
+
 from .models import EventKind, Outcome, SecurityEvent
 
 
@@ -24,8 +26,8 @@ class EventFilter:
         """From a query string; anything malformed is ignored, never an error page."""
         def day(name: str) -> date | None:
             try:
-                return date.fromisoformat(query.get(name, "").strip())
-            except ValueError:
+                return date_param(query, name)
+            except BadParameter:  # the filter form's own choice: ignored, like every other nonsense here
                 return None
 
         address = query.get("address", "").strip()[:45]

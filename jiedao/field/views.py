@@ -24,6 +24,7 @@ from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.selectors import cases_visible_to
 from jiedao.catalogue.models import CatalogueItem
+from jiedao.params import id_or_none
 from jiedao.territory.selectors import grids_geojson
 
 from . import services
@@ -324,7 +325,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 def _catalogue_item(value) -> CatalogueItem:
     value = (value or "").strip()
-    item = CatalogueItem.objects.filter(pk=int(value)).first() if value.isdigit() else None
+    item = CatalogueItem.objects.filter(pk=id_or_none(value)).first()
     if item is None:
         raise InvalidInput(_("请选择问题分类"), field="item")
     return item

@@ -208,7 +208,7 @@ def _answer(fmt: str, schema: str | None, description: str, headers: dict | None
 
 
 ERROR_TEXT = {
-    400: "Bad or missing parameter (errors/error)",
+    400: "Bad or missing parameter, or a request that cannot be read (errors/error)",
     403: "Missing, wrong or disabled api_key",
     404: "Unknown jurisdiction, service, request or token",
     413: "A photo or the request is too large",
@@ -223,6 +223,7 @@ def _errors(fmt: str, codes: tuple[int, ...]) -> dict:
 
 
 def _operations(fmt: str) -> dict:
+    # Any call may be a 400: a NUL character in the address or a parameter is refused before it.
     def get(summary, schema, params=(), errors=(400, 404), headers=None, operation=""):
         return {"get": {
             "operationId": f"{operation}_{fmt}", "summary": summary,
@@ -269,17 +270,17 @@ def _operations(fmt: str) -> dict:
                            ["service_request_id", "update_id", "status", "updated_datetime", "description"],
                            "UpdateCreated", "postServiceRequestUpdate", UPDATE_EXAMPLE)
     return {
-        f"/discovery.{fmt}": get("Service discovery", "Discovery", errors=(404,), operation="getDiscovery"),
-        f"/services.{fmt}": get("Services (our catalogue, grouped by major class)", "Services", errors=(404,),
+        f"/discovery.{fmt}": get("Service discovery", "Discovery", operation="getDiscovery"),
+        f"/services.{fmt}": get("Services (our catalogue, grouped by major class)", "Services",
                                 operation="getServices"),
         f"/services/{{service_code}}.{fmt}": get("Service definition (extra facts a category asks for)",
-                                                 "ServiceDefinition", (code_param,), errors=(404,),
+                                                 "ServiceDefinition", (code_param,),
                                                  operation="getServiceDefinition"),
         f"/requests.{fmt}": requests,
         f"/requests/{{service_request_id}}.{fmt}": get("One published service request", "ServiceRequests",
                                                        (id_param, EXTENSIONS), operation="getServiceRequest"),
         f"/tokens/{{token}}.{fmt}": get("The id of a report from its token", "TokenLookup", (token_param,),
-                                        errors=(404,), operation="getToken"),
+                                        operation="getToken"),
         f"/servicerequestupdates.{fmt}": updates,
     }
 

@@ -22,6 +22,7 @@ from jiedao.cases.selectors import open_cases_near
 from jiedao.cases.services import case_rate, case_resident_update, may_send_back_for_check
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.params import id_or_none
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
 from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
@@ -122,8 +123,7 @@ def report(request: HttpRequest) -> HttpResponse:
         values = {name: request.POST.get(name, "").strip() for name in
                   ("item", "item_query", "longitude", "latitude", "crs", "address", "description", "name", "phone",
                    "client_key", "add_to")}
-        item = (CatalogueItem.objects.filter(pk=values["item"], is_active=True).first()
-                if values["item"].isdigit() else None)
+        item = CatalogueItem.objects.filter(pk=id_or_none(values["item"]), is_active=True).first()
         photos = request.FILES.getlist("photos")
         try:
             phone = services.normalised_phone(values["phone"])
@@ -173,10 +173,10 @@ def nearby(request: HttpRequest) -> HttpResponse:
         longitude = latitude = None
     # Sensitive categories are never suggested: probing points for "someone reported this N m away"
     # would give away the place the public map only shows approximately.
-    item = CatalogueItem.objects.filter(pk=item_id, is_sensitive=False).first() if item_id.isdigit() else None
+    item = CatalogueItem.objects.filter(pk=id_or_none(item_id), is_sensitive=False).first()
     if item is not None and longitude is not None:
         # Reports intake has not accepted are not published, not even as "reported nearby".
-        found = [entry for entry in open_cases_near(longitude=longitude, latitude=latitude, item_id=int(item_id),
+        found = [entry for entry in open_cases_near(longitude=longitude, latitude=latitude, item_id=item.pk,
                                                     now=clock.now(), limit=NEARBY * 4)
                  if entry.case.state not in selectors.UNPUBLISHED_STATES][:NEARBY]
     return render(request, "portal/_nearby.html", {
@@ -366,8 +366,8 @@ def _follow_target(kind: str, target: str):
         return Case.objects.filter(public_code=target.upper()).first() if target else None
     if kind == FollowKind.AREA:
         return Unit.objects.filter(code=target, is_active=True).first()
-    if kind == FollowKind.CATEGORY and target.isdigit():
-        return CatalogueItem.objects.filter(pk=target, is_active=True).first()
+    if kind == FollowKind.CATEGORY:
+        return CatalogueItem.objects.filter(pk=id_or_none(target), is_active=True).first()
     return None
 
 

@@ -16,6 +16,7 @@ from jiedao.cases.models import Case, ClosureType
 from jiedao.cases.selectors import dispatch_suggestion, open_cases_near, pending_request
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
+from jiedao.params import id_or_none, int_or_none
 from jiedao.territory.models import Organisation, Unit
 from jiedao.territory.selectors import field_workers_covering, territorial_owner_choices
 from jiedao.worktime.deadlines import budget_minutes, is_working_time_unit
@@ -53,17 +54,17 @@ def _photos(request: HttpRequest, name: str = "photos") -> list:
 
 def _inspector(request: HttpRequest):
     value = _text(request, "inspector")
-    user = get_user_model().objects.filter(pk=value, is_active=True).first() if value.isdigit() else None
+    user = get_user_model().objects.filter(pk=id_or_none(value), is_active=True).first()
     if user is None:
         raise InvalidInput(_("请选择核实/核查人员"), field="inspector")
     return user
 
 
 def expected_version(request: HttpRequest) -> int:
-    value = request.POST.get("expected_version", "")
-    if not value.isdigit():
+    version = int_or_none(request.POST.get("expected_version"))
+    if version is None:
         raise InvalidInput(_("表单已失效，请刷新页面后重试"), field="expected_version")
-    return int(value)
+    return version
 
 
 # ---------------------------------------------------------------- one runner per action
@@ -86,7 +87,7 @@ def _file(request, case, by, version):
     rule = None
     rule_id = _text(request, "rule")
     if rule_id:
-        rule = CaseRule.objects.filter(pk=rule_id, is_active=True).first() if rule_id.isdigit() else None
+        rule = CaseRule.objects.filter(pk=id_or_none(rule_id), is_active=True).first()
         if rule is None:
             raise InvalidInput(_("请选择立案条件"), field="rule")
     deadline_unit = _text(request, "deadline_unit") or None
@@ -109,13 +110,13 @@ def _merge(request, case, by, version):
 
 def _dispatch(request, case, by, version):
     department_id = _text(request, "department")
-    department = Organisation.objects.filter(pk=department_id).first() if department_id.isdigit() else None
+    department = Organisation.objects.filter(pk=id_or_none(department_id)).first()
     if department is None:
         raise InvalidInput(_("请选择职能部门"), field="department")
     owner_id = _text(request, "territorial_owner")
     owner = None
     if owner_id:
-        owner = Unit.objects.filter(pk=owner_id).first() if owner_id.isdigit() else None
+        owner = Unit.objects.filter(pk=id_or_none(owner_id)).first()
         if owner is None:
             raise InvalidInput(_("请选择属地责任单位"), field="territorial_owner")
     services.case_dispatch(case=case, by=by, department=department, territorial_owner=owner,

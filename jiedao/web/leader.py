@@ -1,7 +1,6 @@
 """The leader's pages: the dashboard, the evaluation with its drill-down, the 红黑榜 (and its public
 page) and the 通报 bulletin. Read-only over the selectors, except publishing a ranking."""
 
-from datetime import date
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from jiedao.accountability.selectors import register
 from jiedao.cases.access import DASHBOARD_ROLES, dashboard_tops, may_view_dashboard
 from jiedao.cases.selectors import dashboard_figures_cached
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
+from jiedao.params import BadParameter, date_param, id_param
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.models import Unit
 from jiedao.territory.selectors import grids_geojson
@@ -36,10 +36,12 @@ def _period(request: HttpRequest, *, allowed=None) -> Period:
     now = timezone.localtime(clock.now())
     if code == CUSTOM and (allowed is None or CUSTOM in allowed):
         try:
-            first_day, last_day = (date.fromisoformat(source.get(name, "")) for name in ("from", "to"))
+            first_day, last_day = (date_param(source, name) for name in ("from", "to"))
+            if first_day is None or last_day is None:
+                raise PeriodError(_("日期格式应为 年-月-日，例如 2026-11-01"))
             return period_between(first_day, last_day, tz=now.tzinfo)
-        except ValueError as error:
-            text = str(error) if isinstance(error, PeriodError) else _("日期格式应为 年-月-日，例如 2026-11-01")
+        except (PeriodError, BadParameter) as error:
+            text = error.message if isinstance(error, BadParameter) else str(error)
             messages.error(request, _("自定义周期无效：%(why)s") % {"why": text})
             code = "month"
     return period_named(code if allowed is None or code in allowed else "month", now=now)
@@ -59,10 +61,10 @@ DASHBOARD_GRIDS_AT_MOST = 500
 def _dashboard_unit(request: HttpRequest, tops: list[Unit]) -> tuple[Unit | None, list[Unit]]:
     """The unit drilled into (`?unit=`) and the way down to it from the person's top; a unit outside
     what they lead is not found."""
-    key = request.GET.get("unit", "")
-    if not key:
+    key = id_param(request.GET, "unit")
+    if key is None:
         return (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
-    unit = Unit.objects.filter(pk=key).first() if key.isdigit() else None
+    unit = Unit.objects.filter(pk=key).first()
     top = next((top for top in tops if unit is not None and unit.path.startswith(top.path)), None)
     if top is None:
         raise Http404
@@ -207,8 +209,8 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     choice, chosen = _evaluation_request(request)
     start, end = chosen.start, chosen.end
     indicator = request.GET.get("indicator", "")
-    key = request.GET.get("key", "")
-    if indicator not in COUNT_LABELS or not key.isdigit():
+    key = id_param(request.GET, "key")
+    if indicator not in COUNT_LABELS or key is None:
         raise Http404
     model, scope = {"department": (Organisation, "department"),
                     "person": (get_user_model(), "person")}.get(choice, (Unit, "unit"))

@@ -36,6 +36,7 @@ from jiedao.cases.selectors import (
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
+from jiedao.params import choice_param, id_or_none, id_param, page_param, text_param
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.access import may_import_org, may_view_org_tree
 from jiedao.territory.models import FIELD_ROLES, Role
@@ -61,14 +62,14 @@ def _inbox_selection(request: HttpRequest):
     box = request.GET.get("box") or (codes[0] if codes else "all")
     if box not in codes:
         box = codes[0] if codes else "all"
+    item_id = id_param(request.GET, "item")
     filters = {
-        "q": request.GET.get("q", "").strip()[:60],
-        "state": request.GET.get("state", "") if request.GET.get("state", "") in CaseState.values else "",
-        "item": request.GET.get("item", "") if request.GET.get("item", "").isdigit() else "",
-        "light": request.GET.get("light", "") if request.GET.get("light", "") in DeadlineLight.values else "",
+        "q": text_param(request.GET, "q", max_length=60),
+        "state": choice_param(request.GET, "state", CaseState.values),
+        "item": str(item_id) if item_id else "",
+        "light": choice_param(request.GET, "light", DeadlineLight.values),
     }
-    cases = cases_in_inbox(user=user, box=box, query=filters["q"], state=filters["state"],
-                           item_id=int(filters["item"]) if filters["item"] else None,
+    cases = cases_in_inbox(user=user, box=box, query=filters["q"], state=filters["state"], item_id=item_id,
                            light=filters["light"] if filters["light"] == DeadlineLight.RED else "")
     return box, filters, cases
 
@@ -80,11 +81,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     box, filters, cases = _inbox_selection(request)
     now = clock.now()
     warning_ratio = float(CasePolicy.current().warning_ratio)
-    try:
-        page_number = int(request.GET.get("page", "1"))
-    except ValueError:
-        page_number = 1
-    page = selectors.cases_page(cases=cases, number=page_number, per_page=CASES_PER_PAGE, light=filters["light"],
+    page = selectors.cases_page(cases=cases, number=page_param(request.GET), per_page=CASES_PER_PAGE, light=filters["light"],
                                 now=now, warning_ratio=warning_ratio)
     rows = [(case, light_view(case=case, now=now, warning_ratio=warning_ratio)) for case in page.cases]
     tabs = inbox_counts(user=user)
@@ -235,8 +232,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                   ("item", "item_query", "longitude", "latitude", "crs", "address", "description", "source",
                    "reporter_name", "reporter_phone")}
         values["self_handled"] = request.POST.get("self_handled") == "on"
-        item = (CatalogueItem.objects.filter(pk=values["item"], is_active=True).first()
-                if values["item"].isdigit() else None)
+        item = CatalogueItem.objects.filter(pk=id_or_none(values["item"]), is_active=True).first()
         try:
             if item is None:
                 raise InvalidInput(_("请选择问题分类"), field="item")
@@ -266,7 +262,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def catalogue_search(request: HttpRequest) -> HttpResponse:
     """Suggestions for the category field, as an HTML fragment (htmx)."""
-    query = request.GET.get("item_query", request.GET.get("q", "")).strip()[:40]
+    query = text_param(request.GET, "item_query" if "item_query" in request.GET else "q", max_length=40)
     items = catalogue_search_items(query=query, limit=SUGGESTIONS) if query else []
     return render(request, "web/_catalogue_suggestions.html", {"items": items, "query": query})
 

@@ -124,7 +124,7 @@ def test_a_secretary_cannot_drill_into_another_community(world, spread, client):
 
     assert client.get("/dashboard/", {"unit": world.liuan.pk}).status_code == 404
     assert client.get("/dashboard/", {"unit": world.subdistrict.pk}).status_code == 404
-    assert client.get("/dashboard/", {"unit": "nonsense"}).status_code == 404
+    assert client.get("/dashboard/", {"unit": "nonsense"}).status_code == 400  # not an id at all
     own = client.get("/dashboard/", {"unit": world.grids[0].pk})
     assert own.status_code == 200 and own.context["figures"].open_count == 1
 
