@@ -10,6 +10,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from jiedao import clock
@@ -59,7 +60,11 @@ class IdleSessionMiddleware:
                 return self._expire(request, idle_seconds=now - last_seen, limit=limit)
             if last_seen is None or now - last_seen >= STAMP_EVERY_SECONDS:
                 request.session[LAST_SEEN_KEY] = now
-        return self.get_response(request)
+        response = self.get_response(request)
+        if user.is_authenticated and not response.has_header("Cache-Control"):
+            # What a signed-in person is shown is theirs: no shared cache (a proxy) keeps it (剩余信息保护).
+            patch_cache_control(response, private=True)
+        return response
 
     def _expire(self, request: HttpRequest, *, idle_seconds: int, limit: int) -> HttpResponse:
         security_event_record(kind=EventKind.SESSION_EXPIRED, request=request,

@@ -6,6 +6,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiedao.one_row import OneRowPolicy
+
 # GB/T 22239-2019 8.1.4.1 a): 口令具有复杂度要求. The floor below which the office cannot go.
 PASSWORD_MIN_LENGTH_FLOOR = 8
 
@@ -49,7 +51,7 @@ class User(AbstractUser):
         return self.full_name or self.username
 
 
-class SignInPolicy(models.Model):
+class SignInPolicy(OneRowPolicy):
     """How sign-in is guarded (GB/T 22239-2019 8.1.4.1 身份鉴别): failures before a lockout, how
     long it lasts, how long an idle session lives, how long a password must be. One row, edited
     in the admin."""
@@ -81,13 +83,6 @@ class SignInPolicy(models.Model):
         verbose_name = _("登录安全策略")
         verbose_name_plural = _("登录安全策略")
 
-    def __str__(self) -> str:
-        return str(_("登录安全策略"))
-
-    @classmethod
-    def current(cls) -> "SignInPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
     @property
     def lockout(self) -> timedelta:

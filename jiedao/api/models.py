@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.models import Case
+from jiedao.one_row import OneRowPolicy
 
 
 class ApiToken(models.Model):
@@ -45,7 +46,7 @@ class ApiToken(models.Model):
 DEFAULT_TOKEN_LIFETIME_DAYS = 90
 
 
-class ApiTokenPolicy(models.Model):
+class ApiTokenPolicy(OneRowPolicy):
     """How long a newly issued API token works (身份鉴别: credentials that do not live for ever);
     one row (pk=1) the administrator edits. A token keeps the expiry it was issued with."""
 
@@ -58,13 +59,6 @@ class ApiTokenPolicy(models.Model):
         verbose_name = _("API 令牌策略")
         verbose_name_plural = _("API 令牌策略")
 
-    def __str__(self) -> str:
-        return str(_("API 令牌策略"))
-
-    @classmethod
-    def current(cls) -> "ApiTokenPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class ApiReport(models.Model):

@@ -12,6 +12,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jiedao.one_row import OneRowPolicy
+
 # 《网络安全法》第二十一条: network logs are kept for no less than six months.
 RETENTION_FLOOR_DAYS = 180
 
@@ -111,7 +113,7 @@ class SecurityEvent(models.Model):
         raise AppendOnlyError(_("安全审计日志只能追加，不能删除"))
 
 
-class AuditPolicy(models.Model):
+class AuditPolicy(OneRowPolicy):
     """How long the security log is kept: at least 180 days (the database refuses to delete younger
     rows whatever this says); `manage.py audit_prune` deletes what is older. One row."""
 
@@ -123,11 +125,3 @@ class AuditPolicy(models.Model):
     class Meta:
         verbose_name = _("审计日志保存策略")
         verbose_name_plural = _("审计日志保存策略")
-
-    def __str__(self) -> str:
-        return str(_("审计日志保存策略"))
-
-    @classmethod
-    def current(cls) -> "AuditPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
+from jiedao.one_row import OneRowPolicy
 from jiedao.privacy.fields import EncryptedTextField
 from jiedao.territory.models import GridClass, Organisation, Unit
 from jiedao.worktime.deadlines import DeadlineLight  # noqa: F401  (the light's vocabulary, re-exported)
@@ -267,7 +268,7 @@ class CaseRequest(models.Model):
         return f"{self.get_kind_display()} · {self.get_state_display()}"
 
 
-class CasePolicy(models.Model):
+class CasePolicy(OneRowPolicy):
     """Thresholds of the loop an administrator can change; one row (pk=1), seeded with the defaults
     of standards.md §4.1 and §4.3."""
 
@@ -292,13 +293,6 @@ class CasePolicy(models.Model):
         verbose_name = _("案件流程参数")
         verbose_name_plural = _("案件流程参数")
 
-    def __str__(self) -> str:
-        return str(_("案件流程参数"))
-
-    @classmethod
-    def current(cls) -> "CasePolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class RatingSource(models.TextChoices):

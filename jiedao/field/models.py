@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.models import Case
+from jiedao.one_row import OneRowPolicy
 from jiedao.territory.models import Unit
 
 
@@ -49,7 +50,7 @@ class Submission(models.Model):
         return f"{self.get_kind_display()} {self.key}"
 
 
-class PatrolPolicy(models.Model):
+class PatrolPolicy(OneRowPolicy):
     """How tracks are recorded and which points are believed; one row (pk=1) the administrator edits.
     The device thins with the same numbers (they are sent to it with the page)."""
 
@@ -67,13 +68,6 @@ class PatrolPolicy(models.Model):
         verbose_name = _("巡查轨迹参数")
         verbose_name_plural = _("巡查轨迹参数")
 
-    def __str__(self) -> str:
-        return str(_("巡查轨迹参数"))
-
-    @classmethod
-    def current(cls) -> "PatrolPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class Patrol(models.Model):

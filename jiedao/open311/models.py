@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.models import Case, CaseEvent, CaseSource
 from jiedao.catalogue.models import CatalogueItem
+from jiedao.one_row import OneRowPolicy
 
 
 class Open311Client(models.Model):
@@ -160,7 +161,7 @@ def _default_public_sources() -> list[str]:
     return [str(source) for source in DEFAULT_PUBLIC_SOURCES]
 
 
-class Open311Policy(models.Model):
+class Open311Policy(OneRowPolicy):
     """The endpoint's settings an administrator can change; one row (pk=1)."""
 
     jurisdiction_id = models.CharField(
@@ -180,15 +181,8 @@ class Open311Policy(models.Model):
         verbose_name = _("Open311 参数")
         verbose_name_plural = _("Open311 参数")
 
-    def __str__(self) -> str:
-        return str(_("Open311 参数"))
 
     def clean(self) -> None:
         sources = self.public_sources or []
         if not isinstance(sources, list) or not set(sources) <= set(CaseSource.values):
             raise ValidationError({"public_sources": _("含有未知的案件来源")})
-
-    @classmethod
-    def current(cls) -> "Open311Policy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy

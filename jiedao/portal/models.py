@@ -7,10 +7,11 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.models import Case, CaseEvent
 from jiedao.catalogue.models import CatalogueItem
+from jiedao.one_row import OneRowPolicy
 from jiedao.territory.models import Unit
 
 
-class PortalPolicy(models.Model):
+class PortalPolicy(OneRowPolicy):
     """Abuse limits and privacy settings of the public pages; one row (pk=1). The office's own
     pages have no such limits."""
 
@@ -29,13 +30,6 @@ class PortalPolicy(models.Model):
         verbose_name = _("群众门户参数")
         verbose_name_plural = _("群众门户参数")
 
-    def __str__(self) -> str:
-        return str(_("群众门户参数"))
-
-    @classmethod
-    def current(cls) -> "PortalPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class FollowKind(models.TextChoices):

@@ -57,6 +57,19 @@ def test_a_signed_in_page_and_a_json_refusal_carry_them_too(world):
     _assert_headers(refused)
 
 
+@pytest.mark.django_db
+def test_what_a_signed_in_person_is_shown_is_kept_by_no_shared_cache(world):
+    client = Client()
+    client.force_login(world.people.dispatcher)
+
+    inbox = client.get("/")
+    public = Client().get("/p/")
+
+    assert inbox.status_code == 200
+    assert "private" in inbox["Cache-Control"]
+    assert "private" not in public.get("Cache-Control", "")
+
+
 def test_a_tile_server_is_allowed_as_an_image_source_only():
     from jiedao.settings import tile_origin
 
