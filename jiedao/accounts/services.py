@@ -23,11 +23,14 @@ def password_change(*, user, password: str, request: HttpRequest | None = None) 
                               detail={"was_required": was_required})
 
 
-def password_reset_record(*, user, by, must_change: bool, request: HttpRequest | None = None) -> None:
-    """An administrator set someone's password (the admin's form saved it)."""
+def password_reset_record(*, user, by, must_change: bool, request: HttpRequest | None = None,
+                          via: str = "admin") -> None:
+    """An administrator set someone's password: the admin's form saved it, or `manage.py
+    changepassword` (via "command", no account behind it: the operator at the server)."""
     security_event_record(kind=EventKind.PASSWORD_RESET, request=request, actor=by,
+                          actor_name="" if by is not None else f"manage.py {via}",
                           target=object_target(user), target_label=user.get_username(),
-                          detail={"must_change_password": must_change})
+                          detail={"must_change_password": must_change, "via": via})
 
 
 def account_unlock(*, username: str = "", address: str = "", by, request: HttpRequest | None = None) -> int:

@@ -129,7 +129,7 @@ def test_a_reset_by_an_administrator_is_logged_and_must_be_changed_at_the_next_s
     assert reset.status_code == 302
     event = SecurityEvent.objects.get(kind=EventKind.PASSWORD_RESET)
     assert (event.actor_name, event.address, event.target, event.detail) == (
-        "admin", "10.3.3.3", f"accounts.user:{worker.pk}", {"must_change_password": True})
+        "admin", "10.3.3.3", f"accounts.user:{worker.pk}", {"must_change_password": True, "via": "admin"})
     assert not SecurityEvent.objects.filter(kind=EventKind.ADMIN_CHANGED).exists()
 
     signed_in = client.post("/login/", {"username": "grid_worker", "password": GOOD})
@@ -172,3 +172,33 @@ def test_createsuperuser_accepts_a_password_that_follows_the_rules(monkeypatch, 
     call_command("createsuperuser", "--noinput", "--username", "root", "--email", "")
 
     assert django_user_model.objects.get(username="root").check_password(GOOD)
+
+
+def test_changepassword_is_an_administrators_reset_the_person_must_replace_and_it_is_logged(
+        monkeypatch, django_user_model):
+    person = django_user_model.objects.create_user("wang", password="Old-Pass-2026")
+    from django.contrib.auth.management.commands import changepassword
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": GOOD)
+
+    call_command("changepassword", "wang")
+
+    person.refresh_from_db()
+    assert person.check_password(GOOD)
+    assert person.must_change_password
+    event = SecurityEvent.objects.get(kind=EventKind.PASSWORD_RESET)
+    assert (event.actor_name, event.target_label) == ("manage.py changepassword", "wang")
+    assert event.detail == {"must_change_password": True, "via": "changepassword"}
+
+
+def test_changepassword_refuses_a_weak_password_and_changes_and_logs_nothing(monkeypatch, django_user_model):
+    person = django_user_model.objects.create_user("wang", password="Old-Pass-2026")
+    from django.contrib.auth.management.commands import changepassword
+    monkeypatch.setattr(changepassword.Command, "_get_pass", lambda self, prompt="": "12345678")
+
+    with pytest.raises(CommandError):
+        call_command("changepassword", "wang")
+
+    person.refresh_from_db()
+    assert person.check_password("Old-Pass-2026")
+    assert not person.must_change_password
+    assert not SecurityEvent.objects.filter(kind=EventKind.PASSWORD_RESET).exists()
