@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 
 import time_machine
+from django.db import connections
 
 from jiedao.conftest import TUESDAY_0900
 from jiedao.jobs.leases import lease_acquire, lease_release, lease_renew, leased
@@ -51,7 +52,13 @@ def test_a_job_that_runs_longer_than_its_lease_keeps_it(transactional_db):
         time.sleep(2.5)  # two and a half leases
         return "done"
 
-    runner = threading.Thread(target=lambda: others.append(("first", slow_job())))
+    def first():
+        try:
+            others.append(("first", slow_job()))
+        finally:
+            connections.close_all()  # this thread's own connection, or PostgreSQL's test database stays in use
+
+    runner = threading.Thread(target=first)
     runner.start()
     started.wait(10)
     for _ in range(4):
