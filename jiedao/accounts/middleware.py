@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from jiedao import clock
 from jiedao.audit.models import EventKind
 from jiedao.audit.services import security_event_record
+from jiedao.callers import wants_json
 from jiedao.territory.access import user_roles
 from jiedao.territory.models import FIELD_ROLES
 
@@ -24,13 +25,6 @@ from .policy import sign_in_policy
 LAST_SEEN_KEY = "jiedao_last_seen"
 # The session is written at most once a minute for this (the idle time is counted in minutes).
 STAMP_EVERY_SECONDS = 60
-
-
-def wants_json(request: HttpRequest) -> bool:
-    """An API or the field app's outbox, not a page (they get a status and JSON, never a redirect)."""
-    return (request.path.startswith(("/api/", "/open311/"))
-            or "application/json" in request.headers.get("Accept", "")
-            or request.content_type == "application/json")
 
 
 def idle_limit_seconds(*, user, request: HttpRequest | None = None) -> int:

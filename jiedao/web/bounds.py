@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-JSON_PREFIXES = ("/api/", "/open311/", "/field/api/")
+from jiedao.callers import wants_json
 
 
 def limit_before_body(check):
@@ -29,7 +29,7 @@ def limit_before_body(check):
 def _too_large(request, limit: int) -> HttpResponse:
     with translation.override(translation.get_language_from_request(request)):
         message = _("提交的内容太大（上限 %(mb)d MB），请减少或压缩照片后重试") % {"mb": limit // (1024 * 1024)}
-    if request.path.startswith(JSON_PREFIXES) or "json" in request.headers.get("Accept", ""):
+    if wants_json(request):
         response = HttpResponse(json.dumps({"detail": message}, ensure_ascii=False), status=413,
                                 content_type="application/json")
     else:

@@ -14,17 +14,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from jiedao.callers import wants_json
 from jiedao.params import BadParameter, has_nul
-
-# Endpoints that only ever answer JSON (the REST API checks CSRF itself, with the same words).
-JSON_PATH_PREFIXES = ("/api/", "/field/api/")
-
-
-def wants_json(request: HttpRequest) -> bool:
-    if request.path.startswith(JSON_PATH_PREFIXES) or request.content_type == "application/json":
-        return True
-    accept = request.headers.get("Accept", "")
-    return "application/json" in accept and "text/html" not in accept
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
