@@ -54,7 +54,7 @@ SHELL_ASSETS = [
     "inspections/sheet.js",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
-SHELL_PAGES = ["field:home", "field:report", "field:queue"]
+SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start"]
 
 
 # ---------------------------------------------------------------- access

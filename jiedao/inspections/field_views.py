@@ -60,7 +60,7 @@ def _sheet_texts() -> dict:
         "synced": _("服务器已确认"), "local": _("本机计算"), "submitted": _("检查已保存，待发送"),
         "confirmSubmit": _("提交后不能再修改，确定提交？"), "viewInspection": _("查看检查"),
         "newSheet": _("开始新的检查"), "failedItems": _("扣分 %(n)s 项"), "vetoed": _("一票否决"),
-        "located": _("已定位，精度约 %(m)s 米"), "locating": _("正在定位…"), "locateFailed": _("无法获取定位"),
+        "photoCount": _("照片 %(n)s 张"), "located": _("已定位，精度约 %(m)s 米"), "locating": _("正在定位…"), "locateFailed": _("无法获取定位"),
     }
 
 

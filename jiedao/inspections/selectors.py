@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Prefetch, Q, QuerySet, Sum
 
 from jiedao.cases.models import Case
 from jiedao.cases.selectors import CasesInReach, cases_in_reach
@@ -33,6 +33,7 @@ from .models import (
 from .scores import periods_between
 
 CENT = Decimal("0.01")
+HUNDRED = Decimal(100)
 
 
 # ---------------------------------------------------------------- what a person may open
@@ -154,7 +155,7 @@ def reinspections_of(inspection: Inspection) -> list[Reinspection]:
 class UnitScore:
     average: Decimal | None  # the mean of the submitted inspections' scores; None without any
     count: int
-    lowest: Decimal | None = None
+    on_hundred: Decimal | None = None  # the mean of each score as a share of its sheet's maximum, × 100
 
 
 def unit_scores(*, checklist: Checklist | int, units: Iterable[Unit], start: datetime, end: datetime
@@ -166,9 +167,12 @@ def unit_scores(*, checklist: Checklist | int, units: Iterable[Unit], start: dat
     work is the number of inspected units times the tree's depth, whatever the number of units
     asked for or of inspections."""
     units = list(units)
+    on_hundred = ExpressionWrapper(F("score") * HUNDRED / F("max_score"),
+                                   output_field=DecimalField(max_digits=12, decimal_places=4))
     rows = (Inspection.objects.filter(checklist=checklist, state=InspectionState.SUBMITTED,
-                                      submitted_at__gte=start, submitted_at__lt=end)
-            .values("unit_path").annotate(total=Sum("score"), count=Count("pk")).order_by())
+                                      submitted_at__gte=start, submitted_at__lt=end, max_score__gt=0)
+            .values("unit_path").annotate(total=Sum("score"), hundred=Sum(on_hundred), count=Count("pk"))
+            .order_by())
     wanted = {unit.path for unit in units}
     sums: dict[str, list] = {}
     for row in rows:
@@ -176,15 +180,30 @@ def unit_scores(*, checklist: Checklist | int, units: Iterable[Unit], start: dat
         for depth in range(1, len(parts) + 1):
             prefix = "/" + "/".join(parts[:depth]) + "/"
             if prefix in wanted:
-                acc = sums.setdefault(prefix, [Decimal(0), 0])
-                acc[0] += row["total"] or Decimal(0)
-                acc[1] += row["count"]
+                acc = sums.setdefault(prefix, [Decimal(0), Decimal(0), 0])
+                acc[0] += Decimal(row["total"] or 0)
+                acc[1] += Decimal(row["hundred"] or 0)
+                acc[2] += row["count"]
     scores = {}
     for unit in units:
-        total, count = sums.get(unit.path, (Decimal(0), 0))
-        average = (total / count).quantize(CENT, rounding=ROUND_HALF_UP) if count else None
-        scores[unit.pk] = UnitScore(average=average, count=count)
+        total, hundred, count = sums.get(unit.path, (Decimal(0), Decimal(0), 0))
+        if count:
+            scores[unit.pk] = UnitScore(average=_mean(total, count), count=count, on_hundred=_mean(hundred, count))
+        else:
+            scores[unit.pk] = UnitScore(average=None, count=0)
     return scores
+
+
+def _mean(total: Decimal, count: int) -> Decimal:
+    return (total / count).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def unit_scores_on_hundred(*, checklist: Checklist | int, units: Iterable[Unit], start: datetime, end: datetime
+                           ) -> dict[int, Decimal | None]:
+    """Each unit's average inspection score as a mark out of 100 (a 60-point sheet's 48 is 80), for
+    rankings that weigh it with the 综合指标值 (evaluation.selectors.inspection_scores_for)."""
+    return {pk: score.on_hundred for pk, score in
+            unit_scores(checklist=checklist, units=units, start=start, end=end).items()}
 
 
 def day_start(day: date) -> datetime:

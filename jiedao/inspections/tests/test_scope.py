@@ -67,3 +67,20 @@ def test_a_plan_makes_inspections_due_and_shows_the_missing_ones(world, sheet):
     assert [(row.period_start, row.target.place, row.done, row.is_missed(today)) for row in rows] == [
         (date(2026, 11, 9), "", 0, True), (date(2026, 11, 9), "桃源农贸市场", 0, True),
         (date(2026, 11, 16), "", 1, False), (date(2026, 11, 16), "桃源农贸市场", 1, False)]
+
+
+def test_one_measure_per_checklist_in_force_reads_the_unit_scores(world, sheet):
+    from jiedao.inspections.measures import inspection_measures
+    from jiedao.inspections.selectors import unit_scores_on_hundred
+
+    inspection = start(world, sheet)
+    score(inspection, "1", 1)  # 18 of 20
+    services.inspection_submit(inspection=inspection, by=world.people.inspector)
+    [measure] = inspection_measures()
+    assert (measure.key, str(measure.label), measure.unit, measure.higher_is_better) == (
+        "inspection:rural-test", "农村人居环境测试细则 检查平均分", "分", True)
+    today = date(2026, 11, 17)
+    window = (day_start(today), day_start(today + timedelta(days=1)))
+    assert measure.values([world.taoyuan, world.liuan], *window) == {world.taoyuan.pk: D(18), world.liuan.pk: None}
+    assert unit_scores_on_hundred(checklist=sheet.checklist, units=[world.taoyuan], start=window[0],
+                                  end=window[1]) == {world.taoyuan.pk: D(90)}

@@ -182,7 +182,8 @@
         if (note && document.activeElement !== note) { note.value = value.note || ""; }
         var stateText = card.querySelector("[data-state]");
         stateText.textContent = value.status === "dirty" ? T.itemDirty : value.status === "queued" ? T.itemQueued
-          : value.status === "saved" ? T.itemSaved : value.status === "refused" ? fmt(T.itemRefused, { message: value.message || "" }) : "";
+          : value.status === "saved" ? T.itemSaved + (value.photos ? " · " + fmt(T.photoCount, { n: value.photos }) : "")
+          : value.status === "refused" ? fmt(T.itemRefused, { message: value.message || "" }) : "";
         stateText.className = "sheet-item__state sheet-item__state--" + (value.status || "none");
         card.querySelector("[data-save]").disabled = state.submitted;
         var location = card.querySelector("[data-location]");
@@ -304,6 +305,7 @@
         if (value && value.key === item.key) {
           value.status = item.status === "sent" ? "saved" : "refused";
           value.message = item.message;
+          if (item.status === "sent" && item.receipt && item.receipt.item) { value.photos = item.receipt.item.photo_count; }
         }
         if (item.status === "sent" && item.receipt) { serverTotal = item.receipt.total; }
         if (!state.submitted) { save(); }
