@@ -3,6 +3,8 @@ the versions in force."""
 
 from django.db.models import QuerySet
 
+from jiedao.catalogue.models import CatalogueItem, CatalogueKind
+
 from .models import Checklist, ChecklistItem, ChecklistSection, ChecklistVersion, VersionStatus
 from .scoring import ItemRule, SectionRule, Sheet
 
@@ -33,3 +35,14 @@ def checklists_in_force() -> QuerySet[ChecklistVersion]:
 def version_items(version: ChecklistVersion) -> QuerySet[ChecklistItem]:
     return (ChecklistItem.objects.filter(section__version=version)
             .select_related("section", "category").order_by("section__position", "position"))
+
+
+def categories_by_code() -> dict[str, CatalogueItem]:
+    """The active catalogue by code, as sheets name categories (问题分类代码); where a matter (事项)
+    and a component (部件) share a code, the matter: a failed item becomes a case about a matter."""
+    categories: dict[str, CatalogueItem] = {}
+    for category in CatalogueItem.objects.filter(is_active=True).order_by("is_local_extension", "pk"):
+        held = categories.get(category.code)
+        if held is None or (category.kind == CatalogueKind.MATTER and held.kind != CatalogueKind.MATTER):
+            categories[category.code] = category
+    return categories
