@@ -23,8 +23,19 @@ from .selectors import sheet_of
 EDITING_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
 
 
+# Who reads the checklists in force: whoever inspects or is inspected against them — the leaders and
+# area leaders, the community secretaries (their community is scored), the inspectors — and the
+# administrators. Department staff, dispatchers and the security auditor do not. Drafts are the
+# editors' only: a reader sees published and retired versions.
+READING_ROLES = EDITING_ROLES | {Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR}
+
+
 def may_edit_checklists(*, user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & EDITING_ROLES))
+
+
+def may_read_checklists(*, user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & READING_ROLES))
 
 
 def _require_editor(by) -> None:
