@@ -209,3 +209,19 @@ def test_a_published_version_takes_no_import(world, samples):
 
     assert "已发布的版本不能修改" in response.content.decode()
     assert snapshot() == before
+
+
+def test_in_english_the_page_and_the_row_errors_are_english(world, samples):
+    from django.conf import settings
+
+    client = client_for(world.people.leader)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post("/checklists/rural-living/revise/")
+    bad = [("一", "村庄清洁", "", 10, ""), ("1", "垃圾", "", "五分", "每处扣1分")]
+
+    page = client.get(RURAL).content.decode()
+    refused = client.post("/checklists/rural-living/v2/import/", {"file": upload(xlsx(bad))}).content.decode()
+
+    assert "Version history" in page and "Full marks" in page
+    assert "Import failed, nothing was written: 1 problem(s)" in refused
+    assert "<td>5</td><td>分值</td><td>“分值” must be written in digits (e.g. 5 or 5分), not “五分”</td>" in refused
