@@ -158,7 +158,8 @@ class _Row:
 
     def __init__(self, number: int, cells: dict[str, object], headers: dict[str, str], errors: list[RowError]):
         self.number, self.cells, self.headers, self.errors = number, cells, headers, errors
-        self.unreadable: set[str] = set()  # formulas without a value: refused once, not again as blank
+        # Cells already refused (a formula saved without its value, a refused merge): not again as blank.
+        self.unreadable: set[str] = set()
 
     def error(self, key: str | None, message) -> None:
         self.errors.append(RowError(self.number, self.headers.get(key, "") if key else "", str(message)))
@@ -285,8 +286,9 @@ def _find_header(sheet, rows: list[int]) -> tuple[int, dict[str, int]] | None:
 
 
 def _merged(sheet, header_row: int, columns: dict[str, int], headers: dict[str, str],
-            errors: list[RowError]) -> dict[int, object]:
-    """Rows whose 项目 comes from a merge above them (row → value); every other merge is refused."""
+            errors: list[RowError], refused: set[tuple[int, str]]) -> dict[int, object]:
+    """Rows whose 项目 comes from a merge above them (row → value); every other merge is refused,
+    and the cells it hides are put in `refused` so they are not reported again as blank."""
     from openpyxl.utils import get_column_letter
 
     by_column = {column: key for key, column in columns.items()}
@@ -305,6 +307,8 @@ def _merged(sheet, header_row: int, columns: dict[str, int], headers: dict[str, 
                                    headers[key] if key else get_column_letter(merged.min_col),
                                    _("单元格 %(range)s 是合并单元格：只有“项目”列可以合并，请取消合并并在每行分别填写")
                                    % {"range": merged.coord}))
+            refused.update((row, by_column[column]) for row in range(merged.min_row, merged.max_row + 1)
+                           for column in spanned if column in by_column)
             continue
         value = sheet.cell(row=merged.min_row, column=merged.min_col).value
         for row in range(merged.min_row + 1, merged.max_row + 1):
@@ -329,7 +333,8 @@ def _rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
         raise ImportRejected([RowError(None, "", _("表格超过 %(max)d 行，请分成几份细则") % {"max": MAX_ROWS})])
     headers = {key: _text(sheet.cell(row=header_row, column=column).value) for key, column in columns.items()}
     errors: list[RowError] = []
-    merged_names = _merged(sheet, header_row, columns, headers, errors)
+    refused: set[tuple[int, str]] = set()
+    merged_names = _merged(sheet, header_row, columns, headers, errors, refused)
     rows = []
     for number in sorted(set(body_rows) | set(merged_names)):
         row = _Row(number, {}, headers, errors)
@@ -344,6 +349,8 @@ def _rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
                     row.error(key, _("单元格 %(cell)s 是公式，文件中没有它的计算结果：请在 Excel 中打开并保存后再导入，"
                                      "或直接填写数值") % {"cell": f"{get_column_letter(column)}{number}"})
             row.cells[key] = value
+            if (number, key) in refused:
+                row.unreadable.add(key)
         if number in merged_names and row.cells.get("name") in (None, ""):
             row.cells["name"] = merged_names[number]
         if all(row.is_blank(key) for key in columns):
