@@ -350,3 +350,26 @@ def test_importing_into_a_published_version_is_refused_before_reading(world):
     with pytest.raises(NotAllowed):
         version_import_xlsx(version=published, data=b"not even a workbook", by=world.people.secretary)
     assert ChecklistVersion.objects.get(pk=published.pk).status == VersionStatus.PUBLISHED
+
+
+def test_an_entity_bomb_is_refused_unexpanded(db):
+    """A sheet whose XML defines entities that expand a billion-fold ("billion laughs"): expat (2.4
+    and later, under Python's XML readers that openpyxl uses) refuses the amplification, so the
+    import says the file is not a workbook instead of filling memory."""
+    book = Workbook()
+    book.active["A1"] = "x"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    entities = b'<!ENTITY lol0 "lolololololol">' + b"".join(
+        b'<!ENTITY lol%d "%s">' % (level, (b"&lol%d;" % (level - 1)) * 10) for level in range(1, 10))
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w") as target:
+        for name in source.namelist():
+            content = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"<worksheet", b"<!DOCTYPE worksheet [" + entities + b"]><worksheet", 1)
+                content = content.replace(b"<t>x</t>", b"<t>&lol9;</t>")
+            target.writestr(name, content)
+
+    assert rejected(bomb.getvalue()) == [(None, "", "文件不是有效的 .xlsx 工作簿")]
