@@ -1,7 +1,6 @@
 """A month of inspections (检查考评) in 青溪街道, driven through the real services with the clock set
 to each step: the 督查员 and the area leaders score every community about once a week on the
-office's checklists (the seeded ones where `jiedao.checklists.seeds` exists, else one demo sheet),
-a quarter of the visits unannounced (暗访); the deductions with a street category become cases,
+seeded sample checklists (市容环境 for the 社区, 农村人居环境 for the 村), a quarter of the visits unannounced (暗访); the deductions with a street category become cases,
 the older ones fixed through the loop; about a week later the failed items are re-inspected
 (mostly 已整改, a few 未整改 / 整改不到位, one 虚假整改). Scores land mostly between 80 and 98,
 with one laggard (望江社区). Idempotent: a second run finds the first inspection and writes nothing."""
@@ -23,24 +22,20 @@ from jiedao.cases import services as case_services
 from jiedao.cases.errors import CaseError
 from jiedao.cases.models import CaseState
 from jiedao.cases.selectors import dispatch_suggestion
-from jiedao.catalogue.models import CatalogueItem, DeadlineUnit
+from jiedao.catalogue.models import DeadlineUnit
 from jiedao.checklists.models import ChecklistVersion, ScoringMethod, VersionStatus
 from jiedao.checklists.scoring import ItemResult, Sheet, item_score
+from jiedao.checklists.seeds import checklists_seed
 from jiedao.checklists.selectors import sheet_of
-from jiedao.checklists.services import (
-    ItemDraft,
-    SectionDraft,
-    checklist_create,
-    version_fill,
-    version_publish,
-)
 from jiedao.inspections import services
 from jiedao.inspections.models import Frequency, Inspection, InspectionKind, InspectionPlan, Outcome
-from jiedao.territory.models import Duty, Role, Unit
+from jiedao.territory.models import Duty, Organisation, Role, Unit
 
 from .replay import demo_photo_bytes
 from .territory import DemoPeople, DemoTerritory
 
+# The seeded sample checklists (jiedao/checklists/seeds.py) the demo inspects with.
+STREET, RURAL = "street-appearance", "rural-living"
 NAMESPACE = uuid.UUID("6f1c7a52-3b0e-4c55-9d7e-2a1f5e0c9b11")
 DEMO_NOTE = "（演示数据）"
 # Sample target scores (of 100) per community: most do well, 望江 lags.
@@ -67,59 +62,12 @@ class Visit:
 
 # ---------------------------------------------------------------- the sheets
 
-def _demo_sheet(leader) -> ChecklistVersion:
-    """A street-level 市容环境 sheet from the speech's standards sentence ("无垃圾死角、无污水横流、
-    无杂物乱堆；道路平整、路灯明亮、排水畅通；四季有绿"), used until the seeded checklists exist."""
-    existing = ChecklistVersion.objects.filter(checklist__code="demo-street", status=VersionStatus.PUBLISHED).first()
-    if existing:
-        return existing
-    items = {item.code: item for item in CatalogueItem.objects.filter(
-        code__in=["06010", "06011", "06036", "06013", "01037", "07001", "09006", "06020"], is_active=True)}
-
-    def deduct(name, max_score, per, code=None, cap=None, **extra):
-        return ItemDraft(name=name, max_score=Decimal(max_score), per_occurrence=Decimal(per), cap=cap,
-                         category=items.get(code), standard=f"每发现一处扣 {per} 分，扣完为止", **extra)
-
-    sections = [
-        SectionDraft(name="环境卫生", number="一", max_score=Decimal(40), items=[
-            deduct("无垃圾死角", 12, 2, "06010", number="1", sampling_rule="每个网格走访 3 条街巷"),
-            deduct("无积存垃圾渣土", 8, 2, "06011", number="2"),
-            deduct("无杂物乱堆", 10, 1, "06036", number="3"),
-            deduct("无小广告", 10, 1, "07001", number="4"),
-        ]),
-        SectionDraft(name="设施完好", number="二", max_score=Decimal(35), items=[
-            deduct("道路平整", 15, 3, "06013", number="5"),
-            deduct("路灯明亮", 10, 2, "01037", number="6"),
-            deduct("排水畅通", 10, 2, number="7"),
-        ]),
-        SectionDraft(name="街面秩序", number="三", max_score=Decimal(25), items=[
-            deduct("无占道经营", 15, 3, "09006", number="8"),
-            deduct("四季有绿、绿化无缺株", 10, 2, number="9"),
-            ItemDraft(name="露天焚烧", number="10", method=ScoringMethod.VETO, veto_scope="total",
-                      veto_condition="发现露天焚烧垃圾、树叶", category=items.get("06020")),
-        ]),
-    ]
-    draft = checklist_create(code="demo-street", name="街道市容环境检查细则（演示）", by=leader, applies_to="社区",
-                             source="讲话中的标准：无垃圾死角、无污水横流、无杂物乱堆；道路平整、路灯明亮、排水畅通；四季有绿",
-                             is_sample=True)
-    version_fill(version=draft, sections=sections, by=leader)
-    return version_publish(version=draft, by=leader)
-
-
-def _sheets(leader) -> tuple[ChecklistVersion, ChecklistVersion]:
-    """(the communities' sheet, the villages' sheet)."""
-    try:
-        from jiedao.checklists.seeds import checklists_seed  # type: ignore[import-not-found]
-    except ImportError:
-        checklists_seed = None
-    if checklists_seed is not None:
-        checklists_seed()
-        street = ChecklistVersion.objects.filter(checklist__code="street-appearance", status=VersionStatus.PUBLISHED).first()
-        rural = ChecklistVersion.objects.filter(checklist__code="rural-living", status=VersionStatus.PUBLISHED).first()
-        if street and rural:
-            return street, rural
-    sheet = _demo_sheet(leader)
-    return sheet, sheet
+def _sheets() -> tuple[ChecklistVersion, ChecklistVersion]:
+    """(the communities' sheet, the villages' sheet): the seeded samples in force."""
+    checklists_seed()
+    versions = {version.checklist.code: version for version in ChecklistVersion.objects.filter(
+        checklist__code__in=[STREET, RURAL], status=VersionStatus.PUBLISHED).select_related("checklist")}
+    return versions[STREET], versions[RURAL]
 
 
 # ---------------------------------------------------------------- what an inspector finds
@@ -190,7 +138,7 @@ def demo_inspections_seed(*, territory: DemoTerritory, people: DemoPeople, now: 
     start_day = today - timedelta(days=30)
 
     with transaction.atomic(), clock.frozen(_at(start_day - timedelta(days=1), 9, 0)):
-        street, rural = _sheets(leader)
+        street, rural = _sheets()
         villages = [unit for unit in communities if unit.name.endswith("村")]
         towns = [unit for unit in communities if unit not in villages]
         plans = {
@@ -276,6 +224,7 @@ def _loop(inspection: Inspection, *, visit: Visit, people: DemoPeople, now: date
     """The cases of an inspection older than two days go round the loop and are closed; newer ones wait."""
     if now - visit.at < timedelta(days=2):
         return
+    fallback = Organisation.objects.filter(code="D01").first()
     for result in inspection.results.filter(case__isnull=False).select_related("case", "case__grid"):
         case = result.case
         moment = visit.at + timedelta(hours=1)
@@ -285,7 +234,8 @@ def _loop(inspection: Inspection, *, visit: Visit, people: DemoPeople, now: date
             with clock.frozen(moment + timedelta(minutes=20)):
                 case = case_services.case_file(case=case, by=people.shift_lead, deadline_value=3,
                                                deadline_unit=DeadlineUnit.WORKING_DAYS, opinion="督查检查发现，立案")
-            department = dispatch_suggestion(case=case).department
+            # The rule's department; for a category without one, the 城管执法中队 (D01) as a desk would.
+            department = dispatch_suggestion(case=case).department or fallback
             handlers = people.handlers_of.get(department.pk) if department else None
             if not handlers:
                 continue
@@ -318,14 +268,16 @@ def _reinspect(inspection: Inspection, *, visit: Visit, now: datetime, rng: rand
     outcomes = []
     for index, result in enumerate(failed):
         outcome = Outcome.RECTIFIED
-        if result.case is not None and result.case.state != CaseState.CLOSED:
-            outcome = Outcome.NOT_RECTIFIED
-        elif visit.community == laggard and index == 0:
+        if visit.community == laggard and index == 0:
             outcome = Outcome.FALSE_RECTIFICATION if visit.number == 1 else Outcome.NOT_RECTIFIED
-        elif rng.random() < 0.06:
+        elif result.case is not None and result.case.state != CaseState.CLOSED:
+            continue  # its case is still in the loop: looked at once the fix is reported
+        elif rng.random() < 0.03:
             outcome = Outcome.PARTLY_RECTIFIED
         outcomes.append(services.ItemOutcome(item_id=result.item_id, outcome=outcome,
                                              note="复查发现问题仍在" + DEMO_NOTE if outcome != Outcome.RECTIFIED else ""))
+    if not outcomes:
+        return
     with clock.frozen(at):
         services.reinspection_record(inspection=inspection, by=visit.inspector, outcomes=outcomes,
                                      note="按期复查" + DEMO_NOTE)
