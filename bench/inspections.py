@@ -37,7 +37,13 @@ def _build(units: int, inspections: int, items: int) -> dict:
     from django.contrib.auth import get_user_model
     from django.db import connection
 
-    from jiedao.checklists.services import ItemDraft, SectionDraft, checklist_create, version_fill, version_publish
+    from jiedao.checklists.services import (
+        ItemDraft,
+        SectionDraft,
+        checklist_create,
+        version_fill,
+        version_publish,
+    )
     from jiedao.territory.models import Unit, UnitLevel
 
     district = Unit.objects.create(level=UnitLevel.DISTRICT, code="330199", name="清江区")

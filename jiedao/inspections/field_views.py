@@ -23,8 +23,8 @@ from jiedao.territory.models import Unit, UnitLevel
 
 from . import services
 from .access import may_inspect, units_to_inspect
-from .models import Inspection, InspectionKind, InspectionPlan
-from .selectors import inspections_visible_to
+from .models import Inspection, InspectionKind
+from .selectors import inspections_visible_to, plans_visible_to
 
 RECENT = 10
 ZERO_UUID = "00000000-0000-0000-0000-000000000000"
@@ -109,7 +109,7 @@ def sheet_page(request: HttpRequest, version_id: int) -> HttpResponse:
     user = request.user
     units = list(units_to_inspect(user=user, levels=INSPECTED_LEVELS))
     unit_id = id_param(request.GET, "unit")
-    plan = InspectionPlan.objects.filter(pk=id_param(request.GET, "plan"), checklist=version.checklist).first()
+    plan = plans_visible_to(user=user).filter(pk=id_param(request.GET, "plan"), checklist=version.checklist).first()
     kind = plan.kind if plan else (request.GET.get("kind") if request.GET.get("kind") in InspectionKind.values
                                    else InspectionKind.NOTIFIED)
     sections: dict[int, dict] = {}
@@ -151,8 +151,12 @@ def api_start(request: HttpRequest) -> HttpResponse:
     unit = Unit.objects.filter(pk=id_or_none(str(body.get("unit") or ""))).first()
     if unit is None:
         raise InvalidInput(_("请选择被检查单位"), field="unit")
-    plan_id = id_or_none(str(body.get("plan") or ""))
-    plan = InspectionPlan.objects.filter(pk=plan_id).first() if plan_id else None
+    plan = None
+    if body.get("plan"):
+        # A plan the person may not read answers like one that does not exist (plans name 暗访 targets).
+        plan = plans_visible_to(user=request.user).filter(pk=id_or_none(str(body.get("plan")))).first()
+        if plan is None:
+            raise InvalidInput(_("没有该检查计划"), field="plan")
     client_id = body.get("client_id")
     try:
         uuid.UUID(str(client_id or ""))

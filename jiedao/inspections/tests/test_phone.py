@@ -156,3 +156,19 @@ def test_others_and_strangers(world, sheet):
     assert anonymous.post("/field/inspections/api/", "{}", content_type="application/json").status_code == 401
     assert Inspection.objects.count() == 1
     assert CasePhoto.objects.count() == 0
+
+
+def test_a_plan_one_may_not_read_is_not_named(world, sheet):
+    from datetime import date
+
+    from jiedao.inspections.services import plan_create
+
+    plan = plan_create(by=world.people.leader, name="柳岸暗访计划", checklist=sheet.checklist,
+                       inspector=world.people.leader, kind="unannounced", targets=[(world.liuan, "")],
+                       starts_on=date(2026, 11, 1))
+    phone = Phone(world.people.supervisor)
+    response = phone.start(sheet, world.taoyuan, plan=plan.pk)
+    assert (response.status_code, response.json()["detail"]) == (400, "没有该检查计划")
+    assert "柳岸暗访计划" not in phone.client.get(
+        f"/field/inspections/sheet/{sheet.pk}/", {"plan": plan.pk}).content.decode()
+    assert Inspection.objects.count() == 0

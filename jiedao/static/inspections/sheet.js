@@ -314,6 +314,12 @@
         var done = document.getElementById("sheet-done");
         done.hidden = false;
         done.textContent = item.status === "sent" ? (item.receipt && item.receipt.message) || T.sent : item.message;
+        if (item.status === "refused") {
+          // Refused (e.g. an item differs from the server's record): the sheet is the inspector's again.
+          state.submitted = false;
+          save();
+          document.getElementById("sheet-submit").disabled = false;
+        }
         if (item.status === "sent" && item.receipt) {
           serverTotal = item.receipt.total;
           var link = document.createElement("a");
