@@ -41,9 +41,6 @@ DEMO_NOTE = "（演示数据）"
 # Sample target scores (of 100) per community: most do well, 望江 lags.
 TARGETS = {"桃源社区": 94, "柳岸社区": 90, "南湖社区": 88, "望江社区": 74, "石桥村": 84, "梅园村": 92}
 LAGGARD = "望江社区"
-NOTES = ["东侧绿化带内有垃圾", "楼道口堆放杂物", "路面有坑洼积水", "垃圾桶满溢未及时清运", "墙面小广告未清除",
-         "路灯不亮", "沿街店铺跨门经营", "河道边有白色垃圾"]
-
 
 @dataclass(frozen=True)
 class Visit:
@@ -209,7 +206,7 @@ def _inspect(visit: Visit, *, grids: list[Unit], rng: random.Random, counts: dic
         with clock.frozen(moment):
             services.inspection_score_item(
                 inspection=inspection, by=visit.inspector, item_id=key, occurrences=result.occurrences,
-                note=rng.choice(NOTES) + DEMO_NOTE if rule.method == ScoringMethod.DEDUCT else "",
+                note=f"{rule.name}：现场发现 {result.occurrences} 处，已拍照{DEMO_NOTE}" if rule.method == ScoringMethod.DEDUCT else "",
                 longitude=lon, latitude=lat,
                 photos=[_photo()] if rule.method == ScoringMethod.DEDUCT else [])
     with clock.frozen(moment + timedelta(minutes=10)):

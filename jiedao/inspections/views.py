@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -43,6 +44,7 @@ from .selectors import (
 from .services import ItemOutcome, reinspection_record
 
 PER_PAGE = 50
+DEFAULT_DAYS = 30
 SCORE_LEVELS = (UnitLevel.AREA, UnitLevel.COMMUNITY, UnitLevel.GRID)
 
 
@@ -60,11 +62,10 @@ def _reading_tops(user) -> list[Unit]:
 
 
 def _period(query) -> tuple[date, date]:
-    """start–end (inclusive days) from the query; this month by default."""
+    """start–end (inclusive days) from the query; the last 30 days by default."""
     today = timezone.localtime(clock.now()).date()
-    first, last = period_of(MONTH, today)
-    start = date_param(query, "start", default=first)
-    end = date_param(query, "end", default=last)
+    start = date_param(query, "start", default=today - timedelta(days=DEFAULT_DAYS - 1))
+    end = date_param(query, "end", default=today)
     if end < start:
         raise BadParameter(_("结束日期不能早于开始日期"))
     return start, end
@@ -181,7 +182,11 @@ def unit_score_table(request: HttpRequest) -> HttpResponse:
     versions = list(checklists_in_force())
     checklist = Checklist.objects.filter(pk=id_param(request.GET, "checklist")).first()
     if checklist is None and versions:
-        checklist = versions[0].checklist
+        # The checklist most inspected in the period, so the page opens on figures.
+        counts = dict(inspections_listed(user=user, start=day_start(start), end=day_start(end + timedelta(days=1)),
+                                         state=InspectionState.SUBMITTED)
+                      .values_list("checklist_id").annotate(n=Count("pk")).order_by())
+        checklist = max((version.checklist for version in versions), key=lambda item: counts.get(item.pk, 0))
     level = choice_param(request.GET, "level", [str(value) for value in SCORE_LEVELS], default=UnitLevel.COMMUNITY)
     tops = _reading_tops(user)
     units = [unit for unit in Unit.objects.filter(level=level, is_active=True).order_by("path")
@@ -212,7 +217,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     # The period before this one too: what was missed is what ended unfinished.
     previous_start = period_of(frequency, start - timedelta(days=1))[0]
     plans = list(plans_visible_to(user=user).filter(is_active=True))
-    rows = plans_due(plans=plans, start=previous_start, end=end)
+    # Periods not begun yet are not due.
+    rows = [row for row in plans_due(plans=plans, start=previous_start, end=end) if row.period_start <= today]
     return render(request, "inspections/plan_list.html", {
         "plans": plans, "rows": rows, "today": today, "missed": [row for row in rows if row.is_missed(today)],
         "frequency": frequency, "start": previous_start, "end": end,
