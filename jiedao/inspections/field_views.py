@@ -17,6 +17,7 @@ from jiedao.cases.errors import InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.checklists.models import ChecklistVersion, VersionStatus
 from jiedao.checklists.selectors import checklists_in_force, version_items
+from jiedao.field.access import is_field_user
 from jiedao.field.views import NOT_SUBMITTED, answer_json, client_config, device_api, device_page, json_body
 from jiedao.params import id_or_none, id_param
 from jiedao.territory.models import Unit, UnitLevel
@@ -34,6 +35,12 @@ INSPECTORS_ONLY = gettext_lazy("检查评分仅供监督员、督查员和街道
 
 inspector_page = device_page(may_use=lambda user: may_inspect(user=user), refusal=INSPECTORS_ONLY)
 inspector_api = device_api(may_use=lambda user: may_inspect(user=user), refusal=INSPECTORS_ONLY)
+
+
+def _units(user) -> list[Unit]:
+    """The units this person may inspect, communities first (what is usually inspected), then grids, areas."""
+    order = {UnitLevel.COMMUNITY: 0, UnitLevel.GRID: 1, UnitLevel.AREA: 2}
+    return sorted(units_to_inspect(user=user, levels=INSPECTED_LEVELS), key=lambda unit: (order[unit.level], unit.path))
 
 
 def _config(request: HttpRequest, **extra) -> dict:
@@ -77,7 +84,7 @@ def start_page(request: HttpRequest) -> HttpResponse:
         query.pop("version")
         return redirect(reverse("inspections:field-sheet", args=[version_id]) + ("?" + query.urlencode() if query else ""))
     return render(request, "inspections/field_start.html", {
-        "units": list(units_to_inspect(user=user, levels=INSPECTED_LEVELS)),
+        "units": _units(user), "hide_worker_tabs": not is_field_user(user=user),
         "versions": list(checklists_in_force()),
         "kinds": InspectionKind.choices,
         "recent": list(inspections_visible_to(user=user).filter(inspector=user)[:RECENT]),
@@ -107,7 +114,7 @@ def sheet_page(request: HttpRequest, version_id: int) -> HttpResponse:
     version = get_object_or_404(ChecklistVersion.objects.select_related("checklist"), pk=version_id,
                                 status=VersionStatus.PUBLISHED)
     user = request.user
-    units = list(units_to_inspect(user=user, levels=INSPECTED_LEVELS))
+    units = _units(user)
     unit_id = id_param(request.GET, "unit")
     plan = plans_visible_to(user=user).filter(pk=id_param(request.GET, "plan"), checklist=version.checklist).first()
     kind = plan.kind if plan else (request.GET.get("kind") if request.GET.get("kind") in InspectionKind.values
@@ -120,6 +127,7 @@ def sheet_page(request: HttpRequest, version_id: int) -> HttpResponse:
         "unit_id": unit_id if any(unit.pk == unit_id for unit in units) else None,
         "plan": plan, "kind": kind, "kinds": InspectionKind.choices,
         "sheet": sheet_json(version), "config": _config(request, user=user.pk),
+        "hide_worker_tabs": not is_field_user(user=user),
     })
 
 

@@ -93,6 +93,7 @@ def test_the_phone_sheet_carries_its_rules(world, sheet):
         ("3", "veto", "5.00", "0.00", None, "total"), ("4", "add", "0.00", "1.00", "3.00", "")]
     assert page.context["unit_id"] == world.taoyuan.pk
     assert [unit.name for unit in page.context["units"]] == ["桃源社区", "桃源社区第1网格", "桃源社区第2网格"]
+    assert page.context["hide_worker_tabs"]  # a 督查员 does not patrol: no report or queue tabs
 
 
 def test_a_plan_page_shows_what_was_not_done(world, sheet):
