@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.evaluation.measures import measures_available
-from jiedao.readonly_admin import ReadOnlyAdmin
+from jiedao.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import Criterion, EvidenceFile, EvidenceSubmission, PeerFigure, PeerUnit, TargetTitle
 
@@ -71,18 +71,10 @@ class PeerUnitAdmin(admin.ModelAdmin):
     inlines = [PeerFigureInline]
 
 
-class EvidenceFileInline(admin.TabularInline):
+class EvidenceFileInline(ReadOnlyInline):
     model = EvidenceFile
     fields = ("original_name", "kind", "content_type", "size_bytes")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EvidenceSubmission)

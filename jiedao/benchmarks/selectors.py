@@ -120,14 +120,6 @@ class GapReport:
     trend_months: list[date]
 
     @property
-    def groups(self) -> list[tuple[str, list[CriterionRow]]]:
-        """The rows by their group, in the criteria's order."""
-        grouped: dict[str, list[CriterionRow]] = {}
-        for row in self.rows:
-            grouped.setdefault(row.criterion.group, []).append(row)
-        return list(grouped.items())
-
-    @property
     def has_samples(self) -> bool:
         return self.title.is_sample or any(row.criterion.is_sample for row in self.rows)
 

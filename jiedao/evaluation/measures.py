@@ -5,8 +5,11 @@ an indicator of the evaluation (按期结案率, 返工率 …), a base count (�
 综合指标值, and — contributed by other apps — an inspection checklist's average score or a
 campaign's completion. Each measure reads the selectors that already define its figure
 (`selectors.counts_by_unit`, `selectors.evaluation_for`, the other apps' own selectors): nothing
-here defines an indicator a second time, so the dashboard, the evaluation, the 红黑榜 and the
-benchmarking (对标创建) read the same number for the same unit and period.
+here defines an indicator a second time, so the evaluation, the 红黑榜 and the benchmarking
+(对标创建) read the same number for the same unit and period, and any page that shows a figure should
+read it here. (The dashboard's 按期结案率 tile is still its own: closures on time among the closures
+of the period, from the cached dashboard figures — not the 按期结案数 / 应结案数 of GB/T 30428.4 read
+here; it should move to `measure_value` with a cache of its own.)
 
 Keys are stable strings stored in other apps' data (a benchmark criterion names its measure by key):
 
