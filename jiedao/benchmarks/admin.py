@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from jiedao.evaluation.measures import measures_available
 from jiedao.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
+from .formats import unit_name
 from .models import Criterion, EvidenceFile, EvidenceSubmission, PeerFigure, PeerUnit, TargetTitle
 
 
 def _measure_choices():
-    return [("", "—"), *[(measure.key, f"{measure.label}（{measure.unit}）· {measure.key}")
+    return [("", "—"), *[(measure.key, f"{measure.label} ({unit_name(measure.unit)}) · {measure.key}")
                          for measure in measures_available()]]
 
 

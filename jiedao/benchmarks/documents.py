@@ -32,9 +32,10 @@ def summary_lines(report: GapReport, *, sample_note: bool = True) -> list[str]:
     short = sorted((row for row in report.rows if row.gap is not None and row.gap < 0),
                    key=lambda row: row.gap)
     if short:
-        lines.append(_("差距所在：%(items)s。") % {
-            "items": "；".join(f"{row.criterion.name} {row.value_text}（{row.required_text}，{row.gap_text}）"
-                              for row in short)})
+        lines.append(_("差距所在：%(items)s。") % {"items": _("；").join(
+            _("%(name)s %(value)s（%(required)s，%(gap)s）") % {
+                "name": row.criterion.name, "value": row.value_text, "required": row.required_text,
+                "gap": row.gap_text} for row in short)})
     if report.peer is not None:
         lines.append(_("对标单位：%(peer)s（数据为录入的该单位数字，取统计期末前最近一期）。") % {"peer": report.peer.name})
     if sample_note and report.has_samples:

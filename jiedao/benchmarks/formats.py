@@ -3,8 +3,24 @@
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 EMPTY = "—"
+# The units as words where they are words (the stored code is the Chinese one, like the measures').
+UNIT_NAMES = {"分": gettext_lazy("分"), "件": gettext_lazy("件")}
+
+
+def unit_name(unit: str) -> str:
+    return str(UNIT_NAMES.get(unit, unit))
+
+
+def listed(texts) -> str:
+    """Items of a list in running text: "、" in Chinese."""
+    return _("、").join(texts)
+
+
+def with_gap(value: str, gap: str) -> str:
+    return _("%(value)s（%(gap)s）") % {"value": value, "gap": gap}
 
 
 def _number(value: Decimal, unit: str) -> str:
@@ -18,7 +34,7 @@ def value_text(value: Decimal | None, unit: str) -> str:
     if value is None:
         return EMPTY
     number = _number(value, unit)
-    return f"{number}%" if unit == "%" else f"{number} {unit}".strip()
+    return f"{number}%" if unit == "%" else f"{number} {unit_name(unit)}".strip()
 
 
 def required_text(comparator: str, value: Decimal | None, unit: str) -> str:
@@ -35,4 +51,4 @@ def gap_text(gap: Decimal | None, unit: str) -> str:
     number = _number(abs(gap), unit)
     if unit == "%":
         return _("%(sign)s%(number)s 个百分点") % {"sign": sign, "number": number}
-    return f"{sign}{number} {unit}".strip()
+    return f"{sign}{number} {unit_name(unit)}".strip()

@@ -75,11 +75,10 @@ def months_up_to(last_day: date, *, count: int = TREND_MONTHS) -> list[tuple[dat
 
 
 def trend_direction(values: Sequence[Decimal | None], comparator: str) -> int:
-    """+1 improving, −1 worsening, 0 flat or unknown: the last figure against the first one known."""
-    known = [value for value in values if value is not None]
-    if len(known) < 2 or known[-1] == known[0]:
+    """Against the month before (环比): +1 better, −1 worse, 0 the same or unknown (either month "—")."""
+    if len(values) < 2 or values[-1] is None or values[-2] is None or values[-1] == values[-2]:
         return 0
-    better = known[-1] > known[0] if comparator == AT_LEAST else known[-1] < known[0]
+    better = values[-1] > values[-2] if comparator == AT_LEAST else values[-1] < values[-2]
     return 1 if better else -1
 
 

@@ -18,7 +18,7 @@ from jiedao.evaluation.selectors import shared_counts
 from jiedao.territory.models import Unit, UnitLevel
 
 from . import gaps
-from .formats import EMPTY, gap_text, required_text, value_text
+from .formats import EMPTY, gap_text, listed, required_text, value_text, with_gap
 from .models import Criterion, Decision, EvidenceSubmission, Method, PeerFigure, PeerUnit, TargetTitle
 
 
@@ -52,6 +52,10 @@ class CommunityFigure:
     value: Decimal
     text: str
     gap_text: str
+
+    @property
+    def text_with_gap(self) -> str:
+        return with_gap(self.text, self.gap_text)
 
 
 @dataclass
@@ -105,7 +109,8 @@ class CriterionRow:
 
     @property
     def holding_down_text(self) -> str:
-        return "、".join(f"{figure.unit.name} {figure.text}" for figure in self.holding_down) or EMPTY
+        return listed(f"{figure.unit.name} {with_gap(figure.text, figure.gap_text)}"
+                      for figure in self.holding_down) or EMPTY
 
 
 @dataclass

@@ -179,6 +179,7 @@ def criterion_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         "may_read_report": may_read_benchmarks(user=user),
         "file_mb": settings.JIEDAO_EVIDENCE_FILE_MAX_BYTES // (1024 * 1024),
         "files_most": settings.JIEDAO_EVIDENCE_FILES_PER_SUBMISSION,
+        "total_mb": settings.JIEDAO_REQUEST_MAX_BYTES // (1024 * 1024),
     }, status=400 if error else 200)
 
 

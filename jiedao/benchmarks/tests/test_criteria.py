@@ -97,3 +97,34 @@ def test_a_peer_figure_needs_a_measured_criterion(title):
                                 last_day=date(2026, 10, 31)))
 
     assert errors["criterion"] == ["只有按系统指标考核的指标才能录入对标数据"]
+
+
+def _criterion_form(title, **changes) -> dict:
+    data = {"title": str(title.pk), "order": "1", "group": "为民服务", "name": "结案率", "description": "",
+            "method": "measure", "measure_key": "indicator:closure_rate", "comparator": "", "required_value": "95",
+            "unit": "", "weight": "", "department": ""}
+    data.update(changes)
+    return data
+
+
+def test_the_admin_offers_the_measures_and_saves_a_criterion(admin_client, title):
+    form = admin_client.get("/admin/benchmarks/criterion/add/")
+    saved = admin_client.post("/admin/benchmarks/criterion/add/", _criterion_form(title))
+
+    assert form.status_code == 200 and 'value="indicator:on_time_closure_rate"' in form.content.decode()
+    assert saved.status_code == 302
+    assert Criterion.objects.values_list("measure_key", "comparator", "unit").get() == (
+        "indicator:closure_rate", ">=", "%")
+
+
+def test_the_admin_refuses_a_negative_requirement_and_saves_nothing(admin_client, title):
+    refused = admin_client.post("/admin/benchmarks/criterion/add/", _criterion_form(title, required_value="-5"))
+
+    assert refused.status_code == 200 and "数值不能为负数" in refused.content.decode()
+    assert not Criterion.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/admin/benchmarks/targettitle/{title}/change/", "/admin/benchmarks/criterion/",
+                                  "/admin/benchmarks/peerunit/add/", "/admin/benchmarks/evidencesubmission/"])
+def test_the_admin_pages_open(admin_client, title, path):
+    assert admin_client.get(path.format(title=title.pk)).status_code == 200

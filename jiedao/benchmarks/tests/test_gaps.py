@@ -57,10 +57,11 @@ def test_the_six_months_cross_the_year():
 
 
 @pytest.mark.parametrize("values, comparator, direction", [
-    ([None, D(80), D(85)], ">=", 1), ([D(80), None, D(75)], ">=", -1),
-    ([D(8), D(6)], "<=", 1), ([D(6), D(8)], "<=", -1), ([D(6), D(6)], ">=", 0), ([None, D(6)], ">=", 0),
+    ([D(90), D(80), D(85)], ">=", 1), ([D(70), D(80), D(75)], ">=", -1),
+    ([D(8), D(6)], "<=", 1), ([D(6), D(8)], "<=", -1), ([D(6), D(6)], ">=", 0), ([D(5), None, D(6)], ">=", 0),
+    ([D(6)], ">=", 0),
 ])
-def test_the_trend_direction_follows_the_criterion(values, comparator, direction):
+def test_the_trend_direction_is_against_the_month_before(values, comparator, direction):
     assert trend_direction(values, comparator) == direction
 
 
