@@ -23,8 +23,19 @@ from .selectors import sheet_of
 EDITING_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
 
 
+# Who reads the checklists in force: whoever inspects or is inspected against them — the leaders and
+# area leaders, the community secretaries (their community is scored), the inspectors — and the
+# administrators. Department staff, dispatchers and the security auditor do not. Drafts are the
+# editors' only: a reader sees published and retired versions.
+READING_ROLES = EDITING_ROLES | {Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR}
+
+
 def may_edit_checklists(*, user) -> bool:
     return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & EDITING_ROLES))
+
+
+def may_read_checklists(*, user) -> bool:
+    return bool(user.is_authenticated and (user.is_superuser or user_roles(user) & READING_ROLES))
 
 
 def _require_editor(by) -> None:
@@ -86,15 +97,25 @@ def drafts_problems(sections: list[SectionDraft], *, bonus_cap: Decimal | None =
     return problems
 
 
+# `version_fill(bonus_cap=...)` not given: the draft keeps its bonus cap.
+KEEP = object()
+
+
 @transaction.atomic
-def version_fill(*, version: ChecklistVersion, sections: list[SectionDraft], by=None) -> ChecklistVersion:
-    """Replace a draft's sections and items; refused whole (nothing written) if the sheet is wrong."""
+def version_fill(*, version: ChecklistVersion, sections: list[SectionDraft], by=None,
+                 bonus_cap: Decimal | object | None = KEEP) -> ChecklistVersion:
+    """Replace a draft's sections and items (and its bonus cap, when given); refused whole (nothing
+    written) if the sheet is wrong."""
     _require_editor(by)
     version = ChecklistVersion.objects.select_for_update().get(pk=version.pk)
     _require_draft(version)
-    problems = drafts_problems(sections, bonus_cap=version.bonus_cap)
+    cap = version.bonus_cap if bonus_cap is KEEP else bonus_cap
+    problems = drafts_problems(sections, bonus_cap=cap)
     if problems:
         raise InvalidInput("；".join(str(problem) for problem in problems))
+    if cap != version.bonus_cap:
+        version.bonus_cap = cap
+        version.save(update_fields=["bonus_cap"])
     ChecklistSection.objects.filter(version=version).delete()
     for section_position, draft in enumerate(sections, start=1):
         section = ChecklistSection.objects.create(version=version, position=section_position, number=draft.number,
