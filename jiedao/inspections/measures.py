@@ -1,44 +1,20 @@
 """Inspection scores as measures: one per checklist in force, key `inspection:<checklist code>`,
 the average score (分, higher is better) of the submitted inspections of each unit (and the units
 under it) over [start, end), after re-inspection deductions — the figure of the scores page.
-`jiedao/evaluation/measures.py` (where it exists) lists these beside the evaluation's own."""
+`jiedao/evaluation/measures.py` lists these beside the evaluation's own (its `CONTRIBUTED`)."""
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.checklists.selectors import checklists_in_force
+from jiedao.evaluation.measures import SCORE, Measure, Reader, Values
 from jiedao.territory.models import Unit
 
 from .selectors import unit_scores
 
-SCORE = "分"
-Values = dict[int, Decimal | None]
 
-try:  # the evaluation's measure type, where that module exists
-    from jiedao.evaluation.measures import Measure  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover - a branch without it
-    @dataclass(frozen=True)
-    class Measure:  # type: ignore[no-redef]
-        key: str
-        label: str
-        unit: str
-        higher_is_better: bool
-        reader: Callable[[list[Unit], datetime, datetime], Values] = field(repr=False, compare=False)
-        behind: str = ""
-        source: str = ""
-
-        def values(self, units: list[Unit], start: datetime, end: datetime) -> Values:
-            if not units:
-                return {}
-            found = self.reader(list(units), start, end)
-            return {unit.pk: found.get(unit.pk) for unit in units}
-
-
-def _reader(checklist_id: int) -> Callable[[list[Unit], datetime, datetime], Values]:
+def _reader(checklist_id: int) -> Reader:
     def read(units: list[Unit], start: datetime, end: datetime) -> Values:
         return {pk: score.average for pk, score in
                 unit_scores(checklist=checklist_id, units=units, start=start, end=end).items()}
