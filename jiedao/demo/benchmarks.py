@@ -31,6 +31,8 @@ PEER_FIGURES = {
     "结案率": ("96.0", "96.5", "97.1"),
     "按期处置率": ("90.5", "91.3", "92.4"),
     "一次完成率": ("94.0", "94.8", "95.2"),
+    # an inspection checklist's average (the placeholder criterion, once the inspections app measures it)
+    "市容环境考评": ("88.6", "89.4", "90.1"),
 }
 # (title, criterion, submitter's username, days ago, files, note, decision, reason)
 EVIDENCE = [
