@@ -952,7 +952,7 @@
 
   function start() {
     window.JiedaoField = { config: config, outbox: outbox, currentPatrol: currentPatrol, newItem: outboxItem,
-                           toast: toast, fmt: fmt, newKey: newKey };
+                           toast: toast, fmt: fmt, newKey: newKey, previewPhotos: previewPhotos };
     patrolMap();
     if (!config.fieldUser) { return; }
     if ("serviceWorker" in navigator) {

@@ -353,19 +353,8 @@
       var note = card.querySelector("[data-note]");
       note.addEventListener("input", function () { entry(id).note = note.value; changed(id); });
       var photos = card.querySelector("[data-photos]");
-      photos.addEventListener("change", function () {
-        var list = card.querySelector("[data-previews]");
-        list.textContent = "";
-        Array.prototype.forEach.call(photos.files || [], function (file) {
-          var li = document.createElement("li");
-          var image = document.createElement("img");
-          image.alt = file.name;
-          image.src = URL.createObjectURL(file);
-          li.appendChild(image);
-          list.appendChild(li);
-        });
-        changed(id);
-      });
+      field.previewPhotos(photos, card.querySelector("[data-previews]"));
+      photos.addEventListener("change", function () { changed(id); });
       card.querySelector("[data-locate]").addEventListener("click", function () {
         locate(function (fix) {
           var value = entry(id);
