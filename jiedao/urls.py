@@ -11,6 +11,7 @@ urlpatterns = [
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),
+    path("campaigns/", include("jiedao.campaigns.urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),
 ]

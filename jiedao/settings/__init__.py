@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",
+    "jiedao.campaigns",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",
