@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiedao import clock
-from jiedao.params import choice_param, date_param, id_param
+from jiedao.params import LARGEST_ID, choice_param, date_param, id_param
 from jiedao.reports.bulletin import bar_chart_svg, bulletin_docx, bulletin_pdf
 from jiedao.reports.xlsx import sheets_to_xlsx
 from jiedao.territory.models import Unit
@@ -238,6 +238,8 @@ def campaign_report_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def figure_photo(request: HttpRequest, figure_id: int, photo_id: int, size: str) -> HttpResponse:
+    if max(figure_id, photo_id) > LARGEST_ID:  # a path of more digits than any row id has
+        raise Http404
     stored = figure_photo_file(user=request.user, figure_id=figure_id, photo_id=photo_id, size=size)
     if stored is None:
         raise Http404
@@ -249,6 +251,8 @@ def figure_photo(request: HttpRequest, figure_id: int, photo_id: int, size: str)
 @login_required
 @require_GET
 def figure_document(request: HttpRequest, figure_id: int) -> HttpResponse:
+    if figure_id > LARGEST_ID:
+        raise Http404
     stored = figure_document_file(user=request.user, figure_id=figure_id)
     if stored is None:
         raise Http404
