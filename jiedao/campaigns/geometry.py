@@ -50,6 +50,10 @@ class LocalFrame:
     def project(self, geometry: BaseGeometry) -> BaseGeometry:
         return shapely.transform(geometry, lambda xy: np.column_stack(self.to_metres(xy[:, 0], xy[:, 1])))
 
+    def unproject(self, geometry: BaseGeometry) -> BaseGeometry:
+        return shapely.transform(geometry, lambda xy: np.column_stack(
+            (self.lon0 + xy[:, 0] / self.east_scale, self.lat0 + xy[:, 1] / METRES_PER_DEGREE)))
+
 
 def geometry_read(data) -> BaseGeometry:
     """The shapely geometry of a GeoJSON object (a dict, as the JSON field holds it)."""
@@ -108,6 +112,7 @@ class PlaceMatcher:
     frame: LocalFrame
     zone: BaseGeometry  # in the local frame, buffered, prepared
     bounds: tuple[float, float, float, float]  # lon/lat box holding the zone, for a cheap first cut
+    zone_lonlat: BaseGeometry  # the zone back in longitude/latitude (which grids it touches)
 
     @classmethod
     def of(cls, data, buffer_m: float) -> "PlaceMatcher":
@@ -122,7 +127,7 @@ class PlaceMatcher:
         # Back to degrees, one metre wider so that rounding never cuts a point on the edge.
         bounds = (frame.lon0 + (minx - 1) / frame.east_scale, frame.lat0 + (miny - 1) / METRES_PER_DEGREE,
                   frame.lon0 + (maxx + 1) / frame.east_scale, frame.lat0 + (maxy + 1) / METRES_PER_DEGREE)
-        return cls(frame=frame, zone=zone, bounds=bounds)
+        return cls(frame=frame, zone=zone, bounds=bounds, zone_lonlat=frame.unproject(zone))
 
     def holds(self, longitudes, latitudes) -> np.ndarray:
         """A boolean per point (vectorised: no loop over the points in Python)."""

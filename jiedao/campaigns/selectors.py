@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from jiedao.cases.models import OPEN_STATES, Case, CaseState
 from jiedao.cases.selectors import CasesInReach, cases_in_reach
+from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import Unit, UnitLevel
 
 from .geometry import GeometryProblem, PlaceMatcher
@@ -217,12 +218,18 @@ def _place_tallies(structure: Structure, places: list[KeyPlace], window: Window
     matchers = _place_matchers(places)
     if not matchers or not structure.item_ids or not window.has_begun:
         return tallies, matched
+    # The cases of a place lie in the grids its zone touches (a case is always in a grid): their
+    # index finds them, where the coordinates have none.
+    locator = grid_locator()
+    grid_ids = sorted({grid for matcher in matchers.values() for grid in locator.grids_intersecting(matcher.zone_lonlat)})
+    if not grid_ids:
+        return tallies, matched
     boxes = reduce(or_, (Q(longitude__gte=m.bounds[0], longitude__lte=m.bounds[2],
                            latitude__gte=m.bounds[1], latitude__lte=m.bounds[3]) for m in matchers.values()))
     conditions = _conditions(window)
     flags = {name: ExpressionWrapper(condition, output_field=BooleanField()) for name, condition in conditions.items()}
-    rows = list(Case.objects.filter(item_id__in=structure.item_ids).filter(_found(window) | _done(window))
-                .filter(boxes).order_by().annotate(**flags)
+    rows = list(Case.objects.filter(grid_id__in=grid_ids, item_id__in=structure.item_ids)
+                .filter(_found(window) | _done(window)).filter(boxes).order_by().annotate(**flags)
                 .values_list("pk", "longitude", "latitude", "item_id", *conditions))
     if not rows:
         return tallies, matched
@@ -320,8 +327,11 @@ def campaign_progress(*, campaign: Campaign, level: Unit, until: datetime,
                                  key_place_id=key_place_id, measure=measure, value=value,
                                  done=cell.tally.value(measure)))
 
-    for row in community_rows.values():
-        row.completion = targets_completion(targets, within=row.unit)
+    pairs_of_community: dict[int, list] = defaultdict(list)
+    for row in targets:
+        pairs_of_community[row.community_id].append((row.done, row.value))
+    for key, row in community_rows.items():
+        row.completion = completion_of(pairs_of_community[key])  # = targets_completion(targets, within=row.unit)
     for row in place_rows.values():
         row.completion = completion_of(pair for cell in row.cells.values() for pair in cell.pairs)
 
