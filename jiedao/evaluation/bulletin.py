@@ -20,7 +20,15 @@ from jiedao.territory.models import Unit, UnitLevel
 from .indicators import RATES, BaseCounts
 from .models import ObjectType, RankingPublication, RankingRule
 from .periods import Period
-from .selectors import EvaluationRow, cases_behind, evaluation_for, ranked, shared_counts
+from .selectors import (
+    EvaluationRow,
+    cases_behind,
+    evaluation_for,
+    inspection_scores_for,
+    publication_rows,
+    ranked,
+    shared_counts,
+)
 
 OVERDUE_LISTED = 30
 FINDINGS_LISTED = 40
@@ -73,23 +81,27 @@ def _board_rows(rule: RankingRule, period: Period, rows_by_type: dict) -> tuple[
                                                     is_published=True).first()
     if publication is not None:
         published = timezone.localtime(publication.published_at)
-        return publication.rows, _("已于 %(at)s 公开发布。") % {"at": f"{published:%Y-%m-%d}"}
+        return publication_rows(publication), _("已于 %(at)s 公开发布。") % {"at": f"{published:%Y-%m-%d}"}
     key = (rule.object_type, rule.level)
     if key not in rows_by_type:
         rows_by_type[key] = evaluation_for(object_type=rule.object_type, level=rule.level,
                                            start=period.start, end=period.end)
-    return ([item.as_json() for item in ranked(rule=rule, rows=rows_by_type[key])],
+    rows = rows_by_type[key]
+    inspection = inspection_scores_for(rule=rule, rows=rows, start=period.start, end=period.end)
+    return ([item.as_json() for item in ranked(rule=rule, rows=rows, inspection=inspection)],
             _("本期排名尚未发布，以下为系统按现有数据计算的结果。"))
 
 
 def _board_tables(period: Period, rows_by_type: dict) -> list[BulletinTable]:
     tables = []
-    columns = [_("名次"), _("单位"), _("综合指标值"), _("等级"), _("说明")]
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
         rows, note = _board_rows(rule, period, rows_by_type)
+        # A rule that weighs inspection scores ranks by the blend, not by the 综合指标值 alone.
+        columns = [_("名次"), _("单位"), _("排名得分") if rule.uses_inspections else _("综合指标值"), _("等级"),
+                   _("说明")]
 
         def listed(flag: str, rows=rows) -> list[list[str]]:
-            return [[_number(row["rank"]), row["name"], _number(row["composite"]), row["grade"] or EMPTY,
+            return [[_number(row["rank"]), row["name"], _number(row["score"]), row["grade"] or EMPTY,
                      _("一票否决") if row["vetoes"] else ""]
                     for row in rows if row[flag]]
 

@@ -289,6 +289,19 @@ def composite_score(scores: Mapping[str, Decimal | None], weights: Mapping[str, 
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def blended_score(composite: Decimal | None, inspection: Decimal | None, inspection_weight: int) -> Decimal | None:
+    """The score a ranking rule ranks by: the 综合指标值 and an inspection checklist's average (on 100),
+    weighted by the rule (issue 9). None when a weighed part is missing, as in `composite_score`."""
+    if inspection_weight <= 0:
+        return composite
+    if inspection_weight >= 100:
+        return inspection
+    if composite is None or inspection is None:
+        return None
+    weight = Decimal(inspection_weight)
+    return ((composite * (HUNDRED - weight) + inspection * weight) / HUNDRED).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def grade_for(score: Decimal | None, thresholds: list[tuple[str, Decimal]]) -> str | None:
     """评价等级: the first grade whose minimum the score reaches, thresholds highest first
     (§3.3: A ≥90, B ≥75, C ≥60, D ≥40, E <40). None ("—") when there is no score."""

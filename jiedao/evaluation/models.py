@@ -4,6 +4,7 @@ by `manage.py seed_evaluation`."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -100,6 +101,14 @@ class RankingRule(models.Model):
         _("一票否决：超期待处置数超过"), null=True, blank=True,
         help_text=_("超期待处置案件数超过该值即列入黑榜；留空不启用"))
     veto_error_closure = models.BooleanField(_("一票否决：有差错结案"), default=False)
+    # Issue 9: a ranking may use an inspection checklist's average score, alone or weighted with
+    # the case indicators' 综合指标值.
+    inspection_checklist = models.ForeignKey(
+        "checklists.Checklist", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("检查考评细则"), help_text=_("按该细则检查的平均得分（折算为百分制）参与排名"))
+    inspection_weight = models.PositiveSmallIntegerField(
+        _("检查得分权重（%）"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("0 只看案件指标，100 只看检查得分，其间按权重合成"))
     is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
@@ -114,6 +123,14 @@ class RankingRule(models.Model):
             raise ValidationError({"level": _("区域排名须选择层级")})
         if self.level == UnitLevel.DISTRICT:
             raise ValidationError({"level": _("区级以下的层级才能排名")})
+        if self.inspection_weight and not self.inspection_checklist_id:
+            raise ValidationError({"inspection_checklist": _("设置了检查得分权重，须选择考评细则")})
+        if self.inspection_checklist_id and self.object_type != ObjectType.REGION:
+            raise ValidationError({"inspection_checklist": _("检查得分只用于区域排名")})
+
+    @property
+    def uses_inspections(self) -> bool:
+        return bool(self.inspection_checklist_id and self.inspection_weight)
 
 
 class RankingPublication(models.Model):

@@ -35,6 +35,7 @@ from .indicators import (
     COUNT_NAMES,
     RATES,
     BaseCounts,
+    blended_score,
     bottom_ranks,
     competition_ranks,
     composite_score,
@@ -488,10 +489,17 @@ class RankedRow:
     vetoes: list[str]
     previous_rank: int | None = None
     movement: int | None = None  # places gained since the previous period (negative: fell)
+    # What the rule ranks by: the 综合指标值, or blended with the inspection average (issue 9).
+    score: Decimal | None = None
+    inspection: Decimal | None = None
 
     def as_json(self) -> dict:
+        def text(value):
+            return None if value is None else str(value)
+
         return {**self.row.as_json(), "rank": self.rank, "is_red": self.is_red, "is_black": self.is_black,
-                "vetoes": self.vetoes, "previous_rank": self.previous_rank, "movement": self.movement}
+                "vetoes": self.vetoes, "previous_rank": self.previous_rank, "movement": self.movement,
+                "score": text(self.score), "inspection": text(self.inspection)}
 
 
 def vetoes_for(*, rule: RankingRule, counts: BaseCounts) -> list[str]:
@@ -504,26 +512,44 @@ def vetoes_for(*, rule: RankingRule, counts: BaseCounts) -> list[str]:
     return hits
 
 
-def ranked(*, rule: RankingRule, rows: list[EvaluationRow]) -> list[RankedRow]:
+def ranked(*, rule: RankingRule, rows: list[EvaluationRow],
+           inspection: dict[int, Decimal | None] | None = None) -> list[RankedRow]:
     """Ranks (ties share a place), 红榜 and 黑榜 by the rule. An object without a score is unranked
-    and on neither list unless a veto puts it on the 黑榜."""
-    scores = [row.composite for row in rows]
+    and on neither list unless a veto puts it on the 黑榜. `inspection`: each row's inspection
+    average on 100, which the rule weighs with the 综合指标值 (`indicators.blended_score`)."""
+    inspection = inspection or {}
+    weight = rule.inspection_weight if rule.uses_inspections else 0
+    scores = [blended_score(row.composite, inspection.get(row.key), weight) for row in rows]
+    order = sorted(range(len(rows)), key=lambda i: (scores[i] is None, -(scores[i] or 0), rows[i].code))
+    rows, scores = [rows[i] for i in order], [scores[i] for i in order]
     top, bottom = competition_ranks(scores), bottom_ranks(scores)
     result = []
-    for row, rank, from_bottom in zip(rows, top, bottom, strict=True):
+    for row, score, rank, from_bottom in zip(rows, scores, top, bottom, strict=True):
         vetoes = vetoes_for(rule=rule, counts=row.counts)
         red = rank is not None and not vetoes and (rule.red_top_n is not None or rule.red_min_score is not None)
         if red and rule.red_top_n is not None:
             red = rank <= rule.red_top_n
         if red and rule.red_min_score is not None:
-            red = row.composite >= rule.red_min_score
+            red = score >= rule.red_min_score
         black = from_bottom is not None and (rule.black_bottom_n is not None or rule.black_max_score is not None)
         if black and rule.black_bottom_n is not None:
             black = from_bottom <= rule.black_bottom_n
         if black and rule.black_max_score is not None:
-            black = row.composite < rule.black_max_score
-        result.append(RankedRow(row=row, rank=rank, is_red=red, is_black=black or bool(vetoes), vetoes=vetoes))
+            black = score < rule.black_max_score
+        result.append(RankedRow(row=row, rank=rank, is_red=red, is_black=black or bool(vetoes), vetoes=vetoes,
+                                score=score, inspection=inspection.get(row.key)))
     return result
+
+
+def inspection_scores_for(*, rule: RankingRule, rows: list[EvaluationRow], start: datetime,
+                          end: datetime) -> dict[int, Decimal | None]:
+    """Each row's average inspection score on the rule's checklist, on 100 (issue 9)."""
+    if not rule.uses_inspections:
+        return {}
+    from jiedao.inspections.selectors import unit_scores_on_hundred
+
+    units = list(Unit.objects.filter(pk__in=[row.key for row in rows]))
+    return unit_scores_on_hundred(checklist=rule.inspection_checklist, units=units, start=start, end=end)
 
 
 def _previous_ranks(*, rule: RankingRule, start: datetime, end: datetime) -> dict[int, int | None]:
@@ -534,13 +560,15 @@ def _previous_ranks(*, rule: RankingRule, start: datetime, end: datetime) -> dic
     if publication is not None:
         return {row["key"]: row["rank"] for row in publication.rows}
     rows = evaluation_for(object_type=rule.object_type, level=rule.level, start=start, end=end)
-    return {item.row.key: item.rank for item in ranked(rule=rule, rows=rows)}
+    inspection = inspection_scores_for(rule=rule, rows=rows, start=start, end=end)
+    return {item.row.key: item.rank for item in ranked(rule=rule, rows=rows, inspection=inspection)}
 
 
 def ranking(*, rule: RankingRule, start: datetime, end: datetime,
             previous: tuple[datetime, datetime] | None = None) -> list[RankedRow]:
     rows = evaluation_for(object_type=rule.object_type, level=rule.level, start=start, end=end)
-    result = ranked(rule=rule, rows=rows)
+    inspection = inspection_scores_for(rule=rule, rows=rows, start=start, end=end)
+    result = ranked(rule=rule, rows=rows, inspection=inspection)
     if previous is not None:
         before = _previous_ranks(rule=rule, start=previous[0], end=previous[1])
         for item in result:
@@ -548,6 +576,12 @@ def ranking(*, rule: RankingRule, start: datetime, end: datetime,
             if item.rank is not None and item.previous_rank is not None:
                 item.movement = item.previous_rank - item.rank
     return result
+
+
+def publication_rows(publication: RankingPublication) -> list[dict]:
+    """A snapshot's rows, each with the score it was ranked by (snapshots from before inspection
+    scores joined the rankings hold only the 综合指标值, which was that score)."""
+    return [{"score": row.get("composite"), "inspection": None, **row} for row in publication.rows]
 
 
 def latest_publications(*, rule: RankingRule) -> QuerySet[RankingPublication]:

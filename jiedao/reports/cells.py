@@ -19,3 +19,11 @@ def cell_text(value) -> str:
     if text.startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text):
         return "'" + text
     return text
+
+
+def text_from_cell(text: str) -> str:
+    """Text read back from a sheet `cell_text` wrote: the quote it put before a formula lead goes,
+    so an exported sheet imports as it was (the text stays text: nothing read is ever evaluated)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_LEADS) and not PLAIN_NUMBER.fullmatch(text[1:]):
+        return text[1:]
+    return text

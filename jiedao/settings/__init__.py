@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "jiedao.catalogue",
     "jiedao.worktime",
     "jiedao.cases",
+    "jiedao.checklists",
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",

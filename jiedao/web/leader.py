@@ -80,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     repeat points, the units below (drill-down), the latest 红黑榜 and the register's open items."""
     from jiedao.accountability.selectors import repeat_points
     from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import latest_publications
+    from jiedao.evaluation.selectors import latest_publications, publication_rows
 
     user = request.user
     if not may_view_dashboard(user=user):
@@ -93,7 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
         publication = latest_publications(rule=rule).first()
-        rows = publication.rows if publication is not None else []
+        rows = publication_rows(publication) if publication is not None else []
         boards.append({"rule": rule, "publication": publication,
                        "red": [row for row in rows if row["is_red"]][:DASHBOARD_BOARD_ROWS],
                        "black": [row for row in rows if row["is_black"]][:DASHBOARD_BOARD_ROWS]})
@@ -276,13 +276,15 @@ def rankings(request: HttpRequest) -> HttpResponse:
 def public_rankings(request: HttpRequest) -> HttpResponse:
     """The published 红黑榜, for everybody: no sign-in (only what the office chose to publish)."""
     from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import latest_publications
+    from jiedao.evaluation.selectors import latest_publications, publication_rows
 
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
         publication = latest_publications(rule=rule).first()
         if publication is not None:
-            boards.append((rule, publication))
+            rows = publication_rows(publication)
+            publication.rows = rows
+            boards.append((rule, publication, any(row["inspection"] is not None for row in rows)))
     return render(request, "web/public_rankings.html", {"boards": boards})
 
 

@@ -157,3 +157,35 @@ def test_every_object_type_is_measured_on_known_counts_and_rates():
     assert set(MEASURED_ON) == set(ObjectType.values)
     for counts, rates in MEASURED_ON.values():
         assert set(counts) <= set(COUNT_NAMES) and set(rates) <= set(RATES)
+
+
+@pytest.mark.parametrize("composite, inspection, weight, expected", [
+    ("80", "90", 0, "80"),        # case indicators only
+    ("80", "90", 100, "90"),      # inspection average only
+    ("80", "90", 30, "83.00"),    # 80 × 70 % + 90 × 30 %
+    ("80", None, 30, None),       # a weighed part missing: no score, as composite_score
+    (None, "90", 100, "90"),
+])
+def test_a_ranking_weighs_the_inspection_average_with_the_composite(composite, inspection, weight, expected):
+    from jiedao.evaluation.indicators import blended_score
+
+    value = blended_score(None if composite is None else Decimal(composite),
+                          None if inspection is None else Decimal(inspection), weight)
+    assert value == (None if expected is None else Decimal(expected))
+
+
+def test_a_rule_with_inspection_scores_ranks_by_the_blend():
+    from jiedao.checklists.models import Checklist
+
+    rule = RankingRule(red_top_n=1, black_bottom_n=1, inspection_weight=50,
+                       inspection_checklist=Checklist(pk=1, code="street", name="市容"))
+    rows = [_row(1, 95), _row(2, 85), _row(3, 80)]
+    # 1: (95 + 60) / 2 = 77.5; 2: (85 + 95) / 2 = 90; 3: (80 + 70) / 2 = 75
+    inspection = {1: Decimal(60), 2: Decimal(95), 3: Decimal(70)}
+
+    result = {item.row.key: item for item in ranked(rule=rule, rows=rows, inspection=inspection)}
+
+    assert [result[k].rank for k in (1, 2, 3)] == [2, 1, 3]
+    assert [result[k].score for k in (1, 2, 3)] == [Decimal("77.50"), Decimal("90.00"), Decimal("75.00")]
+    assert result[2].is_red and result[3].is_black
+    assert result[1].as_json()["inspection"] == "60"

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         call_command("seed_accountability", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_evaluation", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_open311", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_checklists", verbosity=verbosity, stdout=self.stdout)
         say(f"departments, catalogue and working calendar ready (departments created: {departments})")
 
         territory, units_written = demo_territory_seed()
