@@ -3,10 +3,11 @@ targets, as a whole (`campaign:<code>`) and per line (`campaign:<code>:<line cod
 units. The figure is the campaign page's (`selectors.targets_completion`, `progress.completion_of`).
 
 `Measure` is defined here because `jiedao/evaluation/measures.py`, where benchmarking keeps its own,
-did not exist on main when this was written; it has the same fields, so either can be read."""
+did not exist on main when this was written; it has that one's fields (`reader`, and `values()` which
+calls it), so switching to it is a change of import."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
@@ -19,6 +20,8 @@ from jiedao.territory.models import Unit
 from .models import Campaign
 from .selectors import campaign_progress, targets_completion
 
+Values = dict[int, Decimal | None]
+
 
 @dataclass(frozen=True)
 class Measure:
@@ -26,8 +29,14 @@ class Measure:
     label: str
     unit: str
     higher_is_better: bool
-    # values(units, start, end) → {unit id: value or None (nothing to measure there)}
-    values: Callable[[list[Unit], date | datetime, date | datetime], dict[int, Decimal | None]]
+    reader: Callable[[list[Unit], date | datetime, date | datetime], Values] = field(repr=False, compare=False)
+
+    def values(self, units: list[Unit], start: date | datetime, end: date | datetime) -> Values:
+        """{unit id: value, or None where there is nothing to measure}."""
+        if not units:
+            return {}
+        found = self.reader(list(units), start, end)
+        return {unit.pk: found.get(unit.pk) for unit in units}
 
 
 def _moment(end: date | datetime) -> datetime:
@@ -39,7 +48,7 @@ def _moment(end: date | datetime) -> datetime:
 
 
 def campaign_completion(units: list[Unit], start: date | datetime, end: date | datetime, *, campaign_id: int,
-                        line_id: int | None = None) -> dict[int, Decimal | None]:
+                        line_id: int | None = None) -> Values:
     """Completion (%) of the campaign's targets under each unit as of `end` (a campaign's progress
     is cumulative from its start, so `start` only decides whether the window meets the campaign at
     all); None for a unit with no target, or a window that ends before the campaign begins or
@@ -71,10 +80,10 @@ def campaign_measures() -> list[Measure]:
     for campaign in Campaign.objects.filter(is_active=True).prefetch_related("lines__group").order_by("code"):
         measures.append(Measure(
             key=f"campaign:{campaign.code}", label=_("%(name)s · 目标完成率") % {"name": campaign.name}, unit="%",
-            higher_is_better=True, values=partial(campaign_completion, campaign_id=campaign.pk)))
+            higher_is_better=True, reader=partial(campaign_completion, campaign_id=campaign.pk)))
         for line in sorted(campaign.lines.all(), key=lambda line: (line.group.order, line.order, line.pk)):
             measures.append(Measure(
                 key=f"campaign:{campaign.code}:{line.code}",
                 label=_("%(name)s · %(line)s完成率") % {"name": campaign.name, "line": line.name}, unit="%",
-                higher_is_better=True, values=partial(campaign_completion, campaign_id=campaign.pk, line_id=line.pk)))
+                higher_is_better=True, reader=partial(campaign_completion, campaign_id=campaign.pk, line_id=line.pk)))
     return measures

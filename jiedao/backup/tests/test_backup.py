@@ -23,6 +23,7 @@ from django.test import override_settings
 
 from jiedao.audit.models import EventKind, Outcome, SecurityEvent
 from jiedao.audit.services import security_event_record
+from jiedao.campaigns.models import EvidencePhoto
 from jiedao.cases.models import Case, CaseEvent, CasePhoto
 
 LIMIT = 40
@@ -58,6 +59,8 @@ def _facts() -> dict:
         "cases": list(Case.objects.order_by("pk").values_list("pk", "number", "state")),
         "events": list(CaseEvent.objects.order_by("pk").values_list("pk", "case_id", "action")),
         "photos": list(photos.values_list("pk", "image", "thumbnail")),
+        # the demo campaign's evidence photos are files the database names too
+        "evidence": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "security": list(SecurityEvent.objects.order_by("pk").values_list("pk", "kind", "actor_name")),
     }
 
@@ -142,7 +145,7 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
         assert _query(round_trip.restored_url, f'SELECT COUNT(*) FROM "{entry["table"]}"') == [
             (entry["rows"] + written_since,)]
     assert manifest["tables"]["cases.case"]["rows"] == len(round_trip.source["cases"])
-    assert manifest["media"]["files"] == 2 * len(round_trip.source["photos"])
+    assert manifest["media"]["files"] == 2 * (len(round_trip.source["photos"]) + len(round_trip.source["evidence"]))
     assert manifest["media"]["missing"] == []
 
 
