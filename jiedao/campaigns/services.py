@@ -26,6 +26,7 @@ from .models import (
     CampaignTarget,
     EvidenceFigure,
     EvidencePhoto,
+    KeyPlace,
     TargetMeasure,
 )
 
@@ -81,21 +82,10 @@ def target_set(*, campaign: Campaign, by, line_id, unit_id=None, key_place_id=No
     for a line that only counts."""
     if not may_edit_campaign(user=by, campaign=campaign):
         raise PermissionDenied(_("只有系统管理员和街道领导可以下达目标"))
-    line = CampaignLine.objects.filter(pk=_int_or_none(line_id), campaign=campaign).first()
-    if line is None:
-        raise ValidationError({"line": _("未知的行动分项")})
     if measure not in TargetMeasure.values:
         raise ValidationError({"measure": _("未知的计量方式")})
-    key_place = None
-    if key_place_id not in (None, ""):
-        key_place = campaign.key_places.filter(pk=_int_or_none(key_place_id)).select_related("community").first()
-        if key_place is None:
-            raise ValidationError({"key_place": _("未知的重点区域")})
-        unit = key_place.community
-    else:
-        unit = Unit.objects.filter(pk=_int_or_none(unit_id)).first()
-        if unit is None:
-            raise ValidationError({"unit": _("未知的单位")})
+    line, key_place, unit = _where(campaign, line_id=line_id, key_place_id=key_place_id, unit_id=unit_id,
+                                   unit_field="unit", unknown_unit=_("未知的单位"))
     amount = decimal_read(value, field="value", label=_("目标值"))
     with transaction.atomic():
         target = (CampaignTarget.objects.select_for_update()
@@ -106,6 +96,24 @@ def target_set(*, campaign: Campaign, by, line_id, unit_id=None, key_place_id=No
         target.full_clean()
         target.save()
     return target
+
+
+def _where(campaign: Campaign, *, line_id, key_place_id, unit_id, unit_field: str, unknown_unit: str
+           ) -> tuple[CampaignLine, KeyPlace | None, Unit]:
+    """The line of this campaign, and the key place of it (its community the unit) or the unit, from
+    the ids a form sent; a ValidationError naming the field that names nothing."""
+    line = CampaignLine.objects.filter(pk=_int_or_none(line_id), campaign=campaign).first()
+    if line is None:
+        raise ValidationError({"line": _("未知的行动分项")})
+    if key_place_id not in (None, ""):
+        key_place = campaign.key_places.filter(pk=_int_or_none(key_place_id)).select_related("community").first()
+        if key_place is None:
+            raise ValidationError({"key_place": _("未知的重点区域")})
+        return line, key_place, key_place.community
+    unit = Unit.objects.filter(pk=_int_or_none(unit_id)).first()
+    if unit is None:
+        raise ValidationError({unit_field: unknown_unit})
+    return line, None, unit
 
 
 def _int_or_none(value) -> int | None:
@@ -138,19 +146,8 @@ def figure_record(*, campaign: Campaign, by, line_id, community_id=None, key_pla
                   on_date: date | None, count=0, quantity=0, note: str, photos=(), document=None) -> EvidenceFigure:
     """Enter work done with its evidence (photos or a PDF, at least one). A figure linked to a case
     adds its quantity only: the case already counts once."""
-    line = CampaignLine.objects.filter(pk=_int_or_none(line_id), campaign=campaign).first()
-    if line is None:
-        raise ValidationError({"line": _("未知的行动分项")})
-    key_place = None
-    if key_place_id not in (None, ""):
-        key_place = campaign.key_places.filter(pk=_int_or_none(key_place_id)).select_related("community").first()
-        if key_place is None:
-            raise ValidationError({"key_place": _("未知的重点区域")})
-        community = key_place.community
-    else:
-        community = Unit.objects.filter(pk=_int_or_none(community_id)).first()
-        if community is None:
-            raise ValidationError({"community": _("请选择社区（村）")})
+    line, key_place, community = _where(campaign, line_id=line_id, key_place_id=key_place_id, unit_id=community_id,
+                                        unit_field="community", unknown_unit=_("请选择社区（村）"))
     if not may_enter_figures(user=by, campaign=campaign, community=community):
         raise PermissionDenied(_("您不能为%(unit)s录入佐证数据") % {"unit": community.name})
     errors: dict[str, str] = {}

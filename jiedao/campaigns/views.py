@@ -18,6 +18,7 @@ from jiedao.params import LARGEST_ID, choice_param, date_param, id_param
 from jiedao.reports.bulletin import bar_chart_svg, bulletin_docx, bulletin_pdf
 from jiedao.reports.xlsx import sheets_to_xlsx
 from jiedao.territory.models import Unit
+from jiedao.territory.selectors import way_down
 from jiedao.web.downloads import download
 
 from .access import campaign_tops, may_edit_campaign, may_enter_figures, may_view_campaigns
@@ -60,12 +61,10 @@ def campaign_level(request: HttpRequest, tops: list[Unit]) -> tuple[Unit, list[U
     if key is None:
         return tops[0], [tops[0]]
     unit = Unit.objects.filter(pk=key, level__in=SCOPE_LEVELS).first()
-    top = next((top for top in tops if unit is not None and unit.path.startswith(top.path)), None)
-    if top is None:
+    trail = way_down(unit=unit, tops=tops) if unit is not None else None
+    if trail is None:
         raise Http404
-    codes = unit.path[len(top.path):].strip("/").split("/") if unit != top else []
-    below = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    return unit, [top, *(below[code] for code in codes if code in below)]
+    return unit, trail
 
 
 @login_required
@@ -198,39 +197,38 @@ def campaign_figure(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(_back(campaign, level.pk, "#figures"))
 
 
+def _report_asked(request: HttpRequest, pk: int):
+    """The campaign, the level and the report the query asks for (`kind`, `date`, `unit`)."""
+    campaign, tops = _readable(request, pk)
+    level, _trail = campaign_level(request, tops)
+    kind = choice_param(request.GET, "kind", list(REPORT_KINDS), default="daily")
+    day = min(max(date_param(request.GET, "date", default=_today()), campaign.starts_on), _today())
+    return campaign, level, campaign_report(campaign=campaign, level=level, kind=kind, day=day, now=clock.now())
+
+
 @login_required
 @require_GET
 def campaign_report_download(request: HttpRequest, pk: int) -> HttpResponse:
     """The 日报 or 周报 of a day at the page's level, as .xlsx, PDF or Word."""
-    campaign, tops = _readable(request, pk)
-    level, _trail = campaign_level(request, tops)
-    kind = choice_param(request.GET, "kind", list(REPORT_KINDS), default="daily")
+    campaign, level, report = _report_asked(request, pk)
     wanted = choice_param(request.GET, "format", REPORT_FORMATS, default="xlsx")
-    day = date_param(request.GET, "date", default=_today())
-    day = min(max(day, campaign.starts_on), _today())
-    report = campaign_report(campaign=campaign, level=level, kind=kind, day=day, now=clock.now())
     if wanted == "xlsx":
         data = sheets_to_xlsx(report.sheets)
     else:
         data = (bulletin_pdf if wanted == "pdf" else bulletin_docx)(report.bulletin)
     return download(data, f"{report.filename_stem}.{wanted}", request=request,
                     rows=len(report.progress.communities) + len(report.progress.key_places),
-                    detail={"campaign": campaign.code, "unit": level.code, "kind": kind, "day": str(day)})
+                    detail={"campaign": campaign.code, "unit": level.code, "kind": report.kind, "day": str(report.day)})
 
 
 @login_required
 @require_GET
 def campaign_report_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The same report read on the page, as the bulletin is."""
-    campaign, tops = _readable(request, pk)
-    level, _trail = campaign_level(request, tops)
-    kind = choice_param(request.GET, "kind", list(REPORT_KINDS), default="daily")
-    day = date_param(request.GET, "date", default=_today())
-    day = min(max(day, campaign.starts_on), _today())
-    report = campaign_report(campaign=campaign, level=level, kind=kind, day=day, now=clock.now())
+    campaign, level, report = _report_asked(request, pk)
     return render(request, "campaigns/campaign_report.html", {
         "campaign": campaign, "level": level, "report": report, "bulletin": report.bulletin,
-        "chart": bar_chart_svg(report.bulletin.chart_bars), "kind": kind, "day": day,
+        "chart": bar_chart_svg(report.bulletin.chart_bars), "kind": report.kind, "day": report.day,
         "report_kinds": list(REPORT_KINDS.items()),
     })
 
