@@ -152,6 +152,7 @@ class CampaignProgress:
     targets: list[TargetRow]
     completion: Decimal | None
     place_case_ids: set[int]  # cases counted for a key place (some may lie outside the level's grids)
+    place_open_case_ids: set[int]  # those of them still open
 
     @property
     def total(self) -> Tally:
@@ -210,20 +211,22 @@ def _place_matchers(places: list[KeyPlace]) -> dict[int, PlaceMatcher]:
 
 
 def _place_tallies(structure: Structure, places: list[KeyPlace], window: Window
-                   ) -> tuple[dict[tuple[int, int], Tally], set[int]]:
-    """(key place id, line id) → tally of cases, and the ids of the cases counted: one query for the
-    cases in the places' boxes, then a vectorised point-in-place test per place."""
+                   ) -> tuple[dict[tuple[int, int], Tally], set[int], set[int]]:
+    """(key place id, line id) → tally of cases, the ids of the cases counted and of those still
+    open: one query for the cases in the grids the places touch, then a vectorised point-in-place
+    test per place."""
     tallies: dict[tuple[int, int], Tally] = defaultdict(Tally)
     matched: set[int] = set()
+    still_open: set[int] = set()
     matchers = _place_matchers(places)
     if not matchers or not structure.item_ids or not window.has_begun:
-        return tallies, matched
+        return tallies, matched, still_open
     # The cases of a place lie in the grids its zone touches (a case is always in a grid): their
     # index finds them, where the coordinates have none.
     locator = grid_locator()
     grid_ids = sorted({grid for matcher in matchers.values() for grid in locator.grids_intersecting(matcher.zone_lonlat)})
     if not grid_ids:
-        return tallies, matched
+        return tallies, matched, still_open
     boxes = reduce(or_, (Q(longitude__gte=m.bounds[0], longitude__lte=m.bounds[2],
                            latitude__gte=m.bounds[1], latitude__lte=m.bounds[3]) for m in matchers.values()))
     conditions = _conditions(window)
@@ -232,7 +235,7 @@ def _place_tallies(structure: Structure, places: list[KeyPlace], window: Window
                 .filter(_found(window) | _done(window)).filter(boxes).order_by().annotate(**flags)
                 .values_list("pk", "longitude", "latitude", "item_id", *conditions))
     if not rows:
-        return tallies, matched
+        return tallies, matched, still_open
     columns = list(zip(*rows, strict=True))
     ids = np.array(columns[0], dtype=np.int64)
     longitudes = np.array(columns[1], dtype=float)
@@ -247,13 +250,14 @@ def _place_tallies(structure: Structure, places: list[KeyPlace], window: Window
         if not inside.any():
             continue
         matched.update(ids[inside].tolist())
+        still_open.update(ids[inside & (flag_values["open"] == 1)].tolist())
         sums = {name: np.bincount(line_index[inside], weights=values[inside], minlength=len(lines))
                 for name, values in flag_values.items()}
         for position, line_id in enumerate(lines):
             tally = tallies[(place_id, line_id)]
             for name in conditions:
                 setattr(tally, name, int(sums[name][position]))
-    return tallies, matched
+    return tallies, matched, still_open
 
 
 def _figure_tallies(campaign: Campaign, level: Unit, window: Window
@@ -296,7 +300,7 @@ def campaign_progress(*, campaign: Campaign, level: Unit, until: datetime,
     places = list(campaign.key_places.filter(is_active=True, community__path__startswith=level.path)
                   .select_related("community").prefetch_related("owners").order_by("community__path", "kind", "name"))
     case_tallies = _community_tallies(structure, communities, level, window)
-    place_tallies, place_case_ids = _place_tallies(structure, places, window)
+    place_tallies, place_case_ids, place_open_case_ids = _place_tallies(structure, places, window)
     figures_by_community, figures_by_place = _figure_tallies(campaign, level, window)
 
     community_rows = {unit.pk: PlaceRow(name=unit.name, unit=unit) for unit in communities}
@@ -350,6 +354,7 @@ def campaign_progress(*, campaign: Campaign, level: Unit, until: datetime,
         campaign=campaign, level=level, window=window, lines=structure.lines, line_rows=line_rows,
         communities=list(community_rows.values()), key_places=list(place_rows.values()), targets=targets,
         completion=targets_completion(targets), place_case_ids=place_case_ids,
+        place_open_case_ids=place_open_case_ids,
     )
 
 
@@ -373,25 +378,31 @@ class TrendDay:
 
 
 def campaign_trend(*, campaign: Campaign, level: Unit, until: datetime) -> list[TrendDay]:
-    """Day by day at `level`: cases found, and work done per group (三清/三拆/三整治), from three
-    grouped reads (cases closed, cases reported, figures)."""
+    """Day by day at `level`: cases found, and work done per group (三清/三拆/三整治), from one
+    grouped read of the cases (by category, day reported, day closed) and one of the figures."""
     window = campaign_window(campaign, until=until)
     if not window.has_begun:
         return []
     structure = campaign_structure(campaign)
     group_of_line = {line.pk: line.group_id for line in structure.lines}
-    cases = Case.objects.filter(item_id__in=structure.item_ids, territory_path__startswith=level.path).order_by()
+    found: dict[date, int] = defaultdict(int)
     done: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for row in (cases.filter(_done(window)).annotate(day=TruncDate("closed_at")).values("day", "item_id")
-                .annotate(n=Count("id")).order_by()):
-        done[row["day"]][group_of_line[structure.line_of_item[row["item_id"]]]] += row["n"]
+    rows = (Case.objects.filter(item_id__in=structure.item_ids, territory_path__startswith=level.path)
+            .filter(_found(window) | _done(window)).order_by()
+            .annotate(reported_day=TruncDate("reported_at"), closed_day=TruncDate("closed_at"),
+                      is_found=ExpressionWrapper(_found(window), output_field=BooleanField()),
+                      is_done=ExpressionWrapper(_done(window), output_field=BooleanField()))
+            .values("item_id", "reported_day", "closed_day", "is_found", "is_done").annotate(n=Count("id")))
+    for row in rows:
+        if row["is_found"]:
+            found[row["reported_day"]] += row["n"]
+        if row["is_done"]:
+            done[row["closed_day"]][group_of_line[structure.line_of_item[row["item_id"]]]] += row["n"]
     for row in (EvidenceFigure.objects.filter(campaign=campaign, community__path__startswith=level.path,
                                               on_date__gte=window.first_day, on_date__lte=window.last_day)
                 .values("on_date", "line_id").annotate(n=Sum("count")).order_by()):
         if row["line_id"] in group_of_line:
             done[row["on_date"]][group_of_line[row["line_id"]]] += row["n"] or 0
-    found = dict(cases.filter(_found(window)).annotate(day=TruncDate("reported_at")).values_list("day")
-                 .annotate(n=Count("id")).order_by())
     days = []
     day = window.first_day
     while day <= window.last_day:
@@ -412,19 +423,21 @@ class CampaignMapCases:
 
 
 def campaign_map_cases(*, user, progress: CampaignProgress) -> CampaignMapCases:
-    """The campaign's cases at the level (in its grids or counted for its key places): the ones the
-    reader may open as points, newest first; the others only counted (`cases_in_reach`)."""
-    structure_items = [item.pk for line in progress.lines for item in line.items.all()]
-    if not progress.window.has_begun or not structure_items:
+    """The work left on the map: the campaign's cases found at the level (in its grids or in its key
+    places) and still open; the ones the reader may open as points, newest first, the others only
+    counted (`cases_in_reach`). What is done is in the tables."""
+    item_ids = [item.pk for line in progress.lines for item in line.items.all()]
+    if not progress.window.has_begun or not item_ids:
         return CampaignMapCases(points=[], hidden_count=0)
     where = Q(territory_path__startswith=progress.level.path)
-    if progress.place_case_ids:
-        where |= Q(pk__in=sorted(progress.place_case_ids))
-    cases = campaign_cases(progress.campaign, window=progress.window, item_ids=structure_items).filter(where)
+    if progress.place_open_case_ids:
+        where |= Q(pk__in=sorted(progress.place_open_case_ids))
+    cases = (Case.objects.filter(item_id__in=item_ids, state__in=OPEN_STATES).filter(_found(progress.window))
+             .filter(where).order_by())
     reach: CasesInReach = cases_in_reach(user=user, cases=cases)
-    points = [{"number": number, "lon": lon, "lat": lat, "done": state == CaseState.CLOSED}
-              for number, lon, lat, state in reach.visible.order_by("-reported_at")
-              .values_list("number", "longitude", "latitude", "state")[:MAP_POINTS]]
+    points = [{"number": number, "lon": lon, "lat": lat}
+              for number, lon, lat in reach.visible.order_by("-reported_at")
+              .values_list("number", "longitude", "latitude")[:MAP_POINTS]]
     return CampaignMapCases(points=points, hidden_count=reach.hidden_count)
 
 

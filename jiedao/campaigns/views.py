@@ -137,7 +137,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign, level: Unit, trail
             "boundary": level.boundary, "tileUrl": settings.JIEDAO_TILE_URL,
             "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
             "caseUrl": reverse("web:case-detail", args=["NUMBER"]),
-            "labels": {"done": _("已完成"), "open": _("未完成")},
+            "labels": {"open": _("在办")},
             "lineKinds": [KeyPlaceKind.BACK_STREET],
         },
         "phase_kinds": PhaseKind.choices,

@@ -47,6 +47,10 @@ def square_geometry(west, south, east, north):
 
 @pytest.fixture
 def campaign_world(world, clock, django_user_model):
+    return campaign_build(world, django_user_model)
+
+
+def campaign_build(world, user_model) -> SimpleNamespace:
     """The campaign, its lines, key places and targets, a sub-district inspector to check cases
     anywhere, and a category that belongs to no line."""
     campaign = Campaign.objects.create(name="三清三拆三整治专项行动", code="sanqing", scope=world.subdistrict,
@@ -67,7 +71,7 @@ def campaign_world(world, clock, django_user_model):
     campaign.key_places.set([street, market])
     unmapped = CatalogueItem.objects.create(kind=CatalogueKind.MATTER, major_code="07", major_name="宣传广告类",
                                             code="07001", name="非法小广告", standard_ref="GB/T 47678.5-2026")
-    inspector = django_user_model.objects.create_user(username="city_inspector", password="pass-1234",
+    inspector = user_model.objects.create_user(username="city_inspector", password="pass-1234",
                                                       full_name="街道监督员")
     Duty.objects.create(user=inspector, role=Role.INSPECTOR, unit=world.subdistrict)
     return SimpleNamespace(campaign=campaign, garbage=garbage, buildings=buildings, street=street, market=market,

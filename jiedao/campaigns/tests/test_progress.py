@@ -52,6 +52,7 @@ def test_a_case_counts_for_a_back_street_within_its_buffer_and_for_a_market_insi
     assert (street.found, street.done) == (1, 1)  # A at 10 m; B at 50 m is outside the 30 m
     assert (market.found, market.done) == (1, 1)  # C
     assert progress.place_case_ids == {scene["A"].pk, scene["C"].pk}
+    assert progress.place_open_case_ids == set()  # both closed
 
 
 def test_completion_is_done_over_target_capped_and_averaged(world, scene, campaign_world):

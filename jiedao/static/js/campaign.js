@@ -62,10 +62,9 @@
     places.addTo(map);
     (data.points || []).forEach(function (point) {
       var marker = L.circleMarker([point.lat, point.lon], {
-        radius: 4, weight: 1, color: point.done ? "#1f7a4d" : "#b45309",
-        fillColor: point.done ? "#32a467" : "#f59e0b", fillOpacity: 0.85
+        radius: 5, weight: 1, color: "#b45309", fillColor: "#f59e0b", fillOpacity: 0.9
       }).addTo(map);
-      marker.bindTooltip(point.number + " · " + (point.done ? data.labels.done : data.labels.open), { direction: "top" });
+      marker.bindTooltip(point.number + " · " + data.labels.open, { direction: "top" });
       marker.on("click", function () { window.location.href = data.caseUrl.replace("NUMBER", point.number); });
     });
   }
