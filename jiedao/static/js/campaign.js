@@ -36,7 +36,7 @@
 
   function placeStyle(feature) {
     var kind = feature.properties.kind;
-    if (kind === "back_street") { return { color: "#d97706", weight: 6, opacity: 0.85 }; }
+    if (kind === "back_street") { return { color: "#2563eb", weight: 6, opacity: 0.8 }; }
     if (kind === "farmers_market") { return { color: "#7c3aed", weight: 2, fillColor: "#7c3aed", fillOpacity: 0.18 }; }
     return { color: "#0f766e", weight: 2, dashArray: "6 4", fillColor: "#0f766e", fillOpacity: 0.1 };
   }
