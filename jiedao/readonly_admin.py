@@ -1,5 +1,6 @@
 """One admin base for records that change only through services (cases, events, findings,
-tokens): the admin lists and shows them; it never adds, edits or deletes them."""
+tokens, evidence): the admin lists and shows them; it never adds, edits or deletes them. The inline
+does the same for the rows shown beneath such a record."""
 
 from django.contrib import admin
 
@@ -14,4 +15,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

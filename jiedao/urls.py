@@ -12,6 +12,7 @@ urlpatterns = [
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),
     path("campaigns/", include("jiedao.campaigns.urls")),
+    path("benchmarks/", include("jiedao.benchmarks.urls")),
     path("checklists/", include("jiedao.checklists.urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from jiedao.readonly_admin import ReadOnlyAdmin
+from jiedao.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .models import AccountabilityRule, Finding, FindingEvidence
 
@@ -20,18 +20,10 @@ class AccountabilityRuleAdmin(admin.ModelAdmin):
         return False
 
 
-class FindingEvidenceInline(admin.TabularInline):
+class FindingEvidenceInline(ReadOnlyInline):
     model = FindingEvidence
     fields = ("case", "role")
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Finding)

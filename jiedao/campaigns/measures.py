@@ -1,42 +1,19 @@
 """What benchmarking (对标创建) reads from the campaigns: each active campaign's completion of its
 targets, as a whole (`campaign:<code>`) and per line (`campaign:<code>:<line code>`), for any
-units. The figure is the campaign page's (`selectors.targets_completion`, `progress.completion_of`).
+units, as `evaluation.measures.Measure`s (listed there in `CONTRIBUTED`). The figure is the
+campaign page's (`selectors.targets_completion`, `progress.completion_of`)."""
 
-`Measure` is defined here because `jiedao/evaluation/measures.py`, where benchmarking keeps its own,
-did not exist on main when this was written; it has that one's fields (`reader`, and `values()` which
-calls it), so switching to it is a change of import."""
-
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jiedao.evaluation.measures import PERCENT, Measure, Values
 from jiedao.territory.models import Unit
 
 from .models import Campaign
 from .selectors import campaign_progress, targets_completion
-
-Values = dict[int, Decimal | None]
-
-
-@dataclass(frozen=True)
-class Measure:
-    key: str
-    label: str
-    unit: str
-    higher_is_better: bool
-    reader: Callable[[list[Unit], date | datetime, date | datetime], Values] = field(repr=False, compare=False)
-
-    def values(self, units: list[Unit], start: date | datetime, end: date | datetime) -> Values:
-        """{unit id: value, or None where there is nothing to measure}."""
-        if not units:
-            return {}
-        found = self.reader(list(units), start, end)
-        return {unit.pk: found.get(unit.pk) for unit in units}
 
 
 def _moment(end: date | datetime) -> datetime:
@@ -58,7 +35,7 @@ def campaign_completion(units: list[Unit], start: date | datetime, end: date | d
     if campaign is None:
         return empty
     until = _moment(end)
-    first = start.date() if isinstance(start, datetime) else start
+    first = timezone.localtime(start).date() if isinstance(start, datetime) else start
     begins = datetime.combine(campaign.starts_on, time.min, tzinfo=timezone.get_current_timezone())
     if until <= begins or first > campaign.ends_on:
         return empty
@@ -79,11 +56,11 @@ def campaign_measures() -> list[Measure]:
     measures = []
     for campaign in Campaign.objects.filter(is_active=True).prefetch_related("lines__group").order_by("code"):
         measures.append(Measure(
-            key=f"campaign:{campaign.code}", label=_("%(name)s · 目标完成率") % {"name": campaign.name}, unit="%",
+            key=f"campaign:{campaign.code}", label=_("%(name)s · 目标完成率") % {"name": campaign.name}, unit=PERCENT,
             higher_is_better=True, reader=partial(campaign_completion, campaign_id=campaign.pk)))
         for line in sorted(campaign.lines.all(), key=lambda line: (line.group.order, line.order, line.pk)):
             measures.append(Measure(
                 key=f"campaign:{campaign.code}:{line.code}",
-                label=_("%(name)s · %(line)s完成率") % {"name": campaign.name, "line": line.name}, unit="%",
+                label=_("%(name)s · %(line)s完成率") % {"name": campaign.name, "line": line.name}, unit=PERCENT,
                 higher_is_better=True, reader=partial(campaign_completion, campaign_id=campaign.pk, line_id=line.pk)))
     return measures

@@ -1,21 +1,10 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from jiedao.readonly_admin import ReadOnlyAdmin
+from jiedao.readonly_admin import ReadOnlyAdmin, ReadOnlyInline
 
 from .contact import mask_email, mask_name, mask_phone
 from .models import Case, CaseEvent, CasePhoto, CasePolicy, CaseRating, CaseRequest
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class CaseEventInline(ReadOnlyInline):

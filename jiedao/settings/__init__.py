@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jiedao.evaluation",
     "jiedao.accountability",
     "jiedao.campaigns",
+    "jiedao.benchmarks",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",
@@ -242,6 +243,9 @@ JIEDAO_REQUEST_MAX_BYTES = envint("JIEDAO_REQUEST_MAX_BYTES", 40 * 1024 * 1024)
 # resolution) is decoded at 1/2, 1/4 or 1/8 scale to fit (JPEG draft mode); any other format larger
 # than this is refused from its header, before decoding. One decoded photo then costs ≤ 64 MiB.
 JIEDAO_PHOTO_MAX_PIXELS = envint("JIEDAO_PHOTO_MAX_PIXELS", 4096 * 4096)
+# Evidence for a benchmark criterion (jiedao/benchmarks/evidence_files.py): each file and how many at once.
+JIEDAO_EVIDENCE_FILE_MAX_BYTES = envint("JIEDAO_EVIDENCE_FILE_MAX_BYTES", 10 * 1024 * 1024)
+JIEDAO_EVIDENCE_FILES_PER_SUBMISSION = envint("JIEDAO_EVIDENCE_FILES_PER_SUBMISSION", 10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # form fields and JSON bodies (files not counted): Django's default
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger uploaded file is spooled to a temporary file
 

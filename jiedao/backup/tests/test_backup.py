@@ -23,6 +23,7 @@ from django.test import override_settings
 
 from jiedao.audit.models import EventKind, Outcome, SecurityEvent
 from jiedao.audit.services import security_event_record
+from jiedao.benchmarks.models import EvidenceFile
 from jiedao.campaigns.models import EvidencePhoto
 from jiedao.cases.models import Case, CaseEvent, CasePhoto
 
@@ -59,8 +60,11 @@ def _facts() -> dict:
         "cases": list(Case.objects.order_by("pk").values_list("pk", "number", "state")),
         "events": list(CaseEvent.objects.order_by("pk").values_list("pk", "case_id", "action")),
         "photos": list(photos.values_list("pk", "image", "thumbnail")),
-        # the demo campaign's evidence photos are files the database names too
-        "evidence": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
+        # the demo's evidence for its benchmark criteria (对标创建): documents, and photos with thumbnails
+        "evidence": sorted(name for pair in EvidenceFile.objects.values_list("file", "thumbnail") for name in pair
+                           if name),
+        # the demo campaign's evidence photos (专项行动), each with a thumbnail
+        "campaign_photos": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "security": list(SecurityEvent.objects.order_by("pk").values_list("pk", "kind", "actor_name")),
     }
 
@@ -133,6 +137,8 @@ def test_every_photo_and_thumbnail_file_is_restored_byte_for_byte(round_trip):
     names = [name for _pk, image, thumbnail in round_trip.source["photos"] for name in (image, thumbnail)]
 
     assert len(names) == 2 * len(round_trip.source["photos"])
+    assert round_trip.source["evidence"]
+    names += round_trip.source["evidence"]
     for name in names:
         assert (round_trip.restored_media / name).read_bytes() == (round_trip.source_media / name).read_bytes()
 
@@ -145,7 +151,8 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
         assert _query(round_trip.restored_url, f'SELECT COUNT(*) FROM "{entry["table"]}"') == [
             (entry["rows"] + written_since,)]
     assert manifest["tables"]["cases.case"]["rows"] == len(round_trip.source["cases"])
-    assert manifest["media"]["files"] == 2 * (len(round_trip.source["photos"]) + len(round_trip.source["evidence"]))
+    assert manifest["media"]["files"] == (2 * len(round_trip.source["photos"]) + len(round_trip.source["evidence"])
+                                          + 2 * len(round_trip.source["campaign_photos"]))
     assert manifest["media"]["missing"] == []
 
 

@@ -109,6 +109,22 @@ def test_every_grid_has_a_grid_worker_and_an_inspector(demo):
         assert len(covered) == 45, role
 
 
+def test_the_gap_report_toward_the_title_has_a_peer_and_reviewed_evidence(demo):
+    from jiedao import clock
+    from jiedao.benchmarks.models import TargetTitle
+    from jiedao.benchmarks.selectors import gap_report, peers_of
+    from jiedao.evaluation.periods import period_named
+
+    title = TargetTitle.objects.get(name="美丽宜居示范街道")
+    period = period_named("days60", now=timezone.localtime(clock.now()))
+    report = gap_report(title=title, period=period, peer=peers_of(title)[0])
+
+    statuses = {row.criterion.name: row.status for row in report.rows if not row.criterion.is_measured}
+    assert statuses == {"长效保洁机制": "accepted", "背街小巷整治": "rejected"}
+    assert all(row.peer_figure is not None for row in report.rows if row.criterion.is_measured)
+    assert report.rows[0].value is not None  # 按期结案率 of the replayed cases
+
+
 def test_cases_reach_at_least_eight_states_mostly_closed(demo):
     states = list(demo_cases().values_list("state", flat=True))
     assert len(set(states)) >= 8
