@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",
+    "jiedao.campaigns",
     "jiedao.benchmarks",
     "jiedao.api",
     "jiedao.field",
