@@ -80,6 +80,8 @@ def fmt(value, unit: str = "") -> str:
         return f"{value:,.0f}/s"
     if unit == "ms":
         return f"{value:,.1f} ms"
+    if unit == "s":
+        return f"{value:,.2f} s"
     return f"{value:,.0f}" if isinstance(value, (int, float)) else str(value)
 
 
@@ -121,7 +123,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reads", type=int, default=300)
-    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311")
+    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311,campaigns")
     parser.add_argument("--profile", action="store_true",
                         help="sample the gunicorn workers with py-spy during intake (bench/results/)")
     parser.add_argument("--keep", action="store_true", help="keep the PostgreSQL work database afterwards")

@@ -453,7 +453,7 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--reads", type=int, default=300)
-    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311")
+    parser.add_argument("--only", default="lookups,reads,intake,supervision,open311,campaigns")
     parser.add_argument("--profile", help="py-spy the gunicorn workers during intake; collapsed stacks here")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -498,6 +498,11 @@ def main() -> None:
         print(f"    [{args.db}] indicators done ({time.perf_counter() - started:.0f} s)", flush=True)
         figures += bench_escalation_sweep()
         print(f"    [{args.db}] escalation sweep done ({time.perf_counter() - started:.0f} s)", flush=True)
+    if "campaigns" in only:
+        from .campaigns import bench_campaign_progress
+
+        figures += bench_campaign_progress()
+        print(f"    [{args.db}] campaign progress done ({time.perf_counter() - started:.0f} s)", flush=True)
     results["seconds"] = time.perf_counter() - started
     with open(args.out, "w", encoding="utf-8") as handle:
         json.dump(results, handle, ensure_ascii=False, indent=1, default=str)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),
+    path("campaigns/", include("jiedao.campaigns.urls")),
     path("benchmarks/", include("jiedao.benchmarks.urls")),
     path("checklists/", include("jiedao.checklists.urls")),
     path("p/", include("jiedao.portal.urls")),

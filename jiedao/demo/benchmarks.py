@@ -33,6 +33,9 @@ PEER_FIGURES = {
     "一次完成率": ("94.0", "94.8", "95.2"),
     # an inspection checklist's average (the placeholder criterion, once the inspections app measures it)
     "市容环境考评": ("88.6", "89.4", "90.1"),
+    # its own 三清三拆三整治 special action, completed last month (the criterion exists once the
+    # campaigns app gives the measure: jiedao/demo/campaigns.py)
+    "专项行动完成率": ("62.5", "88.0", "100.0"),
 }
 # (title, criterion, submitter's username, days ago, files, note, decision, reason)
 EVIDENCE = [

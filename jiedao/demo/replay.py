@@ -554,6 +554,7 @@ def demo_cases_wipe() -> int:
     too), escalations and their messages, and the findings they are evidence for. Generated demo
     data only; real records are never deleted (the register and the timeline are append-only)."""
     from jiedao.accountability.models import Finding, FindingEvidence
+    from jiedao.campaigns.models import EvidenceFigure
     from jiedao.supervision.models import CaseEscalation, Delivery, Notification
 
     from .inspections import demo_inspections_wipe
@@ -561,6 +562,8 @@ def demo_cases_wipe() -> int:
     # The demo's inspections go too, and the cases their deductions made (seeded again after the replay).
     made_by_inspections = demo_inspections_wipe()
     cases = Case.objects.filter(Q(client_key__startswith=CLIENT_KEY_PREFIX) | Q(pk__in=made_by_inspections))
+    # A campaign's evidence figure keeps its quantity without the demo case it was linked to.
+    EvidenceFigure.objects.filter(case__in=cases).update(case=None)
     findings = Finding.objects.filter(evidence__case__in=cases).distinct()
     FindingEvidence.objects.filter(finding__in=findings).delete()
     Finding.objects.filter(pk__in=findings.values("pk")).update(superseded_by=None)

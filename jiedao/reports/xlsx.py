@@ -5,6 +5,7 @@ import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
@@ -40,17 +41,43 @@ def _cell_value(value, kind: str):
         return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
     if kind == "date" and isinstance(value, datetime):
         return timezone.localtime(value).date()
-    if isinstance(value, date | int | float):
+    if isinstance(value, date | int | float | Decimal):  # numbers the code computed
         return value
     return cell_text(value)
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One table on its own sheet of a workbook."""
+
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence]
+    subtitle: str = ""
+    name: str = ""
 
 
 def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Sequence], subtitle: str = "",
                   sheet_name: str = "") -> bytes:
     """The workbook as bytes. `rows` may be a generator: the sheet is written row by row."""
+    return sheets_to_xlsx([Sheet(title=title, columns=columns, rows=rows, subtitle=subtitle, name=sheet_name)])
+
+
+def sheets_to_xlsx(sheets: Sequence[Sheet]) -> bytes:
+    """Several tables, one a sheet, in the same layout as `table_to_xlsx`."""
     workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = (sheet_name or title)[:31]
+    for index, table in enumerate(sheets):
+        sheet = workbook.active if index == 0 else workbook.create_sheet()
+        _table_write(sheet, table)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _table_write(sheet, table: Sheet) -> None:
+    title, subtitle, columns = table.title, table.subtitle, table.columns
+    # Sheet names may not hold []:*?/\ and are at most 31 characters.
+    sheet.title = "".join(" " if char in "[]:*?/\\" else char for char in (table.name or title))[:31]
     sheet.cell(row=1, column=1, value=cell_text(title)).font = TITLE_FONT
     if subtitle:
         sheet.cell(row=2, column=1, value=cell_text(subtitle)).font = Font(italic=True, color="595959")
@@ -61,7 +88,7 @@ def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Seque
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     last_row = header_row
-    for last_row, values in enumerate(rows, start=header_row + 1):
+    for last_row, values in enumerate(table.rows, start=header_row + 1):
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
             # Text from outside (a name, an address, a browser string) never becomes a formula: cells.py.
             cell = sheet.cell(row=last_row, column=index, value=_cell_value(value, column.kind))
@@ -76,6 +103,3 @@ def table_to_xlsx(*, title: str, columns: Sequence[Column], rows: Iterable[Seque
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.print_title_rows = f"{header_row}:{header_row}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",
+    "jiedao.campaigns",
     "jiedao.benchmarks",
     "jiedao.api",
     "jiedao.field",

@@ -95,6 +95,12 @@ class GridLocator:
             located[point] = results[grid]
         return located
 
+    def grids_intersecting(self, geometry) -> list[int]:
+        """The ids of the grids a WGS-84 geometry touches (a key place: the cases in it lie in them)."""
+        if not len(self._results):
+            return []
+        return [self._results[index].grid_id for index in self._tree.query(geometry, predicate="intersects").tolist()]
+
 
 _lock = threading.Lock()
 _build_lock = threading.Lock()

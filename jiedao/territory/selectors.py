@@ -58,6 +58,17 @@ def first_responsible_of(*, unit: Unit):
     return nearest.user if nearest else None
 
 
+def way_down(*, unit: Unit, tops: list[Unit]) -> list[Unit] | None:
+    """The units from the top that holds `unit` down to it (a drill-down's trail); None when no
+    top holds it."""
+    top = next((top for top in tops if unit.path.startswith(top.path)), None)
+    if top is None:
+        return None
+    codes = unit.path[len(top.path):].strip("/").split("/") if unit != top else []
+    below = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+    return [top, *(below[code] for code in codes if code in below)]
+
+
 def community_of(*, unit: Unit) -> Unit | None:
     """The nearest unit of level community at or above `unit`."""
     communities = Unit.objects.filter(code__in=unit.ancestor_codes(), level=UnitLevel.COMMUNITY)

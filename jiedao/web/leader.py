@@ -22,7 +22,7 @@ from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, peri
 from jiedao.params import BadParameter, date_param, id_param
 from jiedao.reports.xlsx import Column, table_to_xlsx
 from jiedao.territory.models import Unit
-from jiedao.territory.selectors import grids_geojson
+from jiedao.territory.selectors import grids_geojson, way_down
 
 from .downloads import download
 
@@ -65,12 +65,10 @@ def _dashboard_unit(request: HttpRequest, tops: list[Unit]) -> tuple[Unit | None
     if key is None:
         return (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
     unit = Unit.objects.filter(pk=key).first()
-    top = next((top for top in tops if unit is not None and unit.path.startswith(top.path)), None)
-    if top is None:
+    trail = way_down(unit=unit, tops=tops) if unit is not None else None
+    if trail is None:
         raise Http404
-    codes = unit.path[len(top.path):].strip("/").split("/") if unit != top else []
-    below = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-    return unit, [top, *(below[code] for code in codes if code in below)]
+    return unit, trail
 
 
 @login_required

@@ -24,6 +24,7 @@ from django.test import override_settings
 from jiedao.audit.models import EventKind, Outcome, SecurityEvent
 from jiedao.audit.services import security_event_record
 from jiedao.benchmarks.models import EvidenceFile
+from jiedao.campaigns.models import EvidencePhoto
 from jiedao.cases.models import Case, CaseEvent, CasePhoto
 
 LIMIT = 40
@@ -68,6 +69,8 @@ def _facts() -> dict:
         # the demo's evidence for its benchmark criteria (对标创建): documents, and photos with thumbnails
         "evidence": sorted(name for pair in EvidenceFile.objects.values_list("file", "thumbnail") for name in pair
                            if name),
+        # the demo campaign's evidence photos (专项行动), each with a thumbnail
+        "campaign_photos": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "security": list(SecurityEvent.objects.order_by("pk").values_list("pk", "kind", "actor_name")),
     }
 
@@ -156,7 +159,8 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
             (entry["rows"] + written_since,)]
     assert manifest["tables"]["cases.case"]["rows"] == len(round_trip.source["cases"])
     photo_rows = len(round_trip.source["photos"]) + len(round_trip.source["inspection_photos"])
-    assert manifest["media"]["files"] == 2 * photo_rows + len(round_trip.source["evidence"])
+    assert manifest["media"]["files"] == (2 * photo_rows + len(round_trip.source["evidence"])
+                                          + 2 * len(round_trip.source["campaign_photos"]))
     assert manifest["media"]["missing"] == []
 
 

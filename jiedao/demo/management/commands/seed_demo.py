@@ -14,6 +14,7 @@ from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.benchmarks import demo_benchmarks_seed
+from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.inspections import demo_inspections_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
@@ -79,6 +80,7 @@ class Command(BaseCommand):
             say(f"红黑榜: last month's ranking published for {published} rule(s)")
 
         say(f"inspections: {demo_inspections_seed(territory=territory, people=people)}")
+        say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
