@@ -10,9 +10,10 @@ PERSONAS = {"grid_worker": Role.GRID_WORKER, "inspector": Role.INSPECTOR, "other
             "intake_clerk": Role.INTAKE_CLERK, "shift_lead": Role.SHIFT_LEAD, "dispatcher": Role.DISPATCHER,
             "handler": Role.DEPARTMENT_HANDLER, "department_admin": Role.DEPARTMENT_ADMIN,
             "other_handler": Role.DEPARTMENT_HANDLER, "leader": Role.LEADER, "area_leader": Role.AREA_LEADER,
-            "secretary": Role.FIRST_RESPONSIBLE, "other_secretary": Role.FIRST_RESPONSIBLE}
+            "secretary": Role.FIRST_RESPONSIBLE, "other_secretary": Role.FIRST_RESPONSIBLE,
+            "supervisor": Role.SUPERVISOR}
 TERRITORY = {"grid_worker", "inspector", "intake_clerk", "shift_lead", "dispatcher", "leader", "area_leader",
-             "secretary"}
+             "secretary", "supervisor"}
 UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled", "duplicate"}
 # "duplicate": a new report of a problem already reported as this number (the case to merge into).
 ORIGINAL_NUMBER = "2026-000001"

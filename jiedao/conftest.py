@@ -2,7 +2,8 @@
 
 The world: 青溪街道 with one area (东片) and two communities (桃源社区, 柳岸社区), each with two
 square grids of 0.01° side; departments 环卫所 (D02) and 城管执法中队 (D01); one person per role,
-plus a grid worker and a secretary of the *other* community to prove scope."""
+plus a grid worker and a secretary of the *other* community to prove scope; the 督查员 inspects
+桃源社区 only."""
 
 import io
 from datetime import datetime
@@ -159,6 +160,7 @@ def world(db, django_user_model):
         area_leader=person("area_leader", Role.AREA_LEADER, area, full_name="包片领导"),
         secretary=person("secretary", Role.FIRST_RESPONSIBLE, taoyuan, full_name="桃源书记"),
         other_secretary=person("other_secretary", Role.FIRST_RESPONSIBLE, liuan, full_name="柳岸书记"),
+        supervisor=person("supervisor", Role.SUPERVISOR, taoyuan, full_name="区督查员"),
     )
     return SimpleNamespace(
         district=district, subdistrict=subdistrict, area=area, taoyuan=taoyuan, liuan=liuan, grids=grids,

@@ -8,6 +8,8 @@ urlpatterns = [
     path("audit/", include("jiedao.audit.urls")),
     path("api/", include("jiedao.api.urls")),
     path("open311/", include("jiedao.open311.urls")),
+    # before the field app's: /field/inspections/… is the inspection sheet on the phone
+    path("", include("jiedao.inspections.urls")),
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),

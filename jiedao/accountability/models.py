@@ -29,6 +29,7 @@ class RuleCode(models.TextChoices):
     REPEAT_POINT = "repeat_point", _("重复发生点位")
     OVERDUE = "overdue", _("超期案件")
     ESCALATION_IGNORED = "escalation_ignored", _("督办后仍未处置")
+    REINSPECTION_FAILED = "reinspection_failed", _("复查未通过或虚假整改")
 
 
 class Measure(models.TextChoices):
@@ -66,6 +67,8 @@ class EvidenceRole(models.TextChoices):
     CLOSED_OVERDUE = "closed_overdue", _("超时结案")
     OPEN_OVERDUE = "open_overdue", _("超期未处置")
     ESCALATION_IGNORED = "escalation_ignored", _("督办后逾期未处置")
+    REINSPECTION_FAILED = "reinspection_failed", _("复查未通过的检查")
+    FALSE_RECTIFICATION = "false_rectification", _("复查发现虚假整改的检查")
 
 
 class AccountabilityRule(models.Model):
@@ -178,18 +181,27 @@ class Finding(models.Model):
 
 
 class FindingEvidence(models.Model):
+    """One piece of evidence: a case, or an inspection (检查) for the re-inspection rule."""
+
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="evidence",
                                 verbose_name=_("问责清单条目"))
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+", verbose_name=_("案件"))
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("案件"))
+    inspection = models.ForeignKey("inspections.Inspection", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("检查"))
     role = models.CharField(_("证据作用"), max_length=24, choices=EvidenceRole.choices)
 
     class Meta:
-        verbose_name = _("证据案件")
-        verbose_name_plural = _("证据案件")
-        ordering = ["finding", "case__reported_at", "case_id", "role"]
+        verbose_name = _("证据")
+        verbose_name_plural = _("证据")
+        ordering = ["finding", "case__reported_at", "case_id", "inspection_id", "role"]
         constraints = [
             models.UniqueConstraint(fields=["finding", "case", "role"], name="finding_evidence_once"),
+            models.UniqueConstraint(fields=["finding", "inspection", "role"], name="finding_evidence_inspection_once"),
+            models.CheckConstraint(condition=models.Q(case__isnull=False, inspection__isnull=True)
+                                   | models.Q(case__isnull=True, inspection__isnull=False),
+                                   name="finding_evidence_one_record"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.case_id} · {self.get_role_display()}"
+        return f"{self.case_id or self.inspection_id} · {self.get_role_display()}"

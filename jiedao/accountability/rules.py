@@ -3,7 +3,7 @@ record and returns candidate findings with their evidence. Nothing is written he
 (`services.findings_refresh`) turns candidates into register entries.
 
 Sources: seed/README.md ("the system detects perfunctory work (rework, fake closure found on
-re-inspection), buck-passing (repeated transfer/return of a case between units), and failure to
+re-inspection — the inspections' 复查 rule), buck-passing (repeated transfer/return of a case between units), and failure to
 deliver (overdue)"); standards.md §2.3 (推诿数, 返工数), §3.4 (重复投诉点位), §4.3 (督办, 通报/约谈/问责).
 Every threshold is a parameter of `AccountabilityRule`, editable by an administrator."""
 
@@ -67,10 +67,24 @@ class Subject:
         return f"{self.kind}:{self.pk}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Evidence:
-    case_id: int
+    """A case (`case_id`), or an inspection (`inspection_id`, the re-inspection rule's evidence)."""
+
+    case_id: int | None
     role: str  # EvidenceRole
+    inspection_id: int | None = None
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.case_id or 0, self.inspection_id or 0, self.role)
+
+    @property
+    def text(self) -> str:
+        """The row as it enters the evidence fingerprint (a case's as it always did)."""
+        if self.inspection_id is not None:
+            return f"inspection-{self.inspection_id}:{self.role}"
+        return f"{self.case_id}:{self.role}"
 
 
 @dataclass
@@ -352,6 +366,36 @@ def find_escalation_ignored(*, window: Window, parameters: dict) -> list[Candida
     ]
 
 
+# ---------------------------------------------------------------- 复查 (inspections)
+
+def find_reinspection_failed(*, window: Window, parameters: dict) -> list[Candidate]:
+    """A unit whose re-inspections (复查) failed at least `min_failed_reinspections` times in the
+    period, or found a false rectification (虚假整改) at least `min_false_rectifications` times
+    (issue 9: "a unit that fails re-inspection twice, or whose rectification was false"): the
+    inspected unit, with the inspections whose items failed as evidence."""
+    from jiedao.inspections.models import Reinspection
+
+    rows = (Reinspection.objects.filter(reinspected_at__gte=window.start_at, reinspected_at__lt=window.end_at,
+                                        failed_count__gt=0)
+            .values_list("unit_id", "inspection_id", "false_count"))
+    failed: dict[int, int] = defaultdict(int)
+    false: dict[int, int] = defaultdict(int)
+    evidence: dict[int, set[Evidence]] = defaultdict(set)
+    for unit_id, inspection_id, false_count in rows:
+        failed[unit_id] += 1
+        false[unit_id] += false_count
+        role = EvidenceRole.FALSE_RECTIFICATION if false_count else EvidenceRole.REINSPECTION_FAILED
+        evidence[unit_id].add(Evidence(None, role, inspection_id=inspection_id))
+    return [
+        Candidate(subject=Subject(SubjectKind.UNIT, unit_id), evidence=frozenset(evidence[unit_id]),
+                  facts={"failed": failed[unit_id], "false": false[unit_id],
+                         "inspections": len({row.inspection_id for row in evidence[unit_id]})})
+        for unit_id in failed
+        if failed[unit_id] >= parameters["min_failed_reinspections"]
+        or false[unit_id] >= parameters["min_false_rectifications"]
+    ]
+
+
 # ---------------------------------------------------------------- the table
 
 RULES: dict[str, RuleDefinition] = {definition.code: definition for definition in [
@@ -370,4 +414,7 @@ RULES: dict[str, RuleDefinition] = {definition.code: definition for definition i
     RuleDefinition(RuleCode.ESCALATION_IGNORED, RuleKind.NON_DELIVERY, Measure.ACCOUNTABILITY,
                    {"working_days": 3, "min_cases": 1}, find_escalation_ignored,
                    _("%(subject)s：%(cases)d 件案件督办后 %(days)d 个工作日仍未处置")),
+    RuleDefinition(RuleCode.REINSPECTION_FAILED, RuleKind.PERFUNCTORY, Measure.INTERVIEW,
+                   {"min_failed_reinspections": 2, "min_false_rectifications": 1}, find_reinspection_failed,
+                   _("%(subject)s：复查未通过 %(failed)d 次（虚假整改 %(false)d 项），涉及检查 %(inspections)d 次")),
 ]}

@@ -1,6 +1,6 @@
 """Reads of the accountability register (问责清单)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from django.db.models import QuerySet
@@ -29,16 +29,27 @@ def register(*, start: date | None = None, end: date | None = None, state: str |
 class EvidenceInReach:
     rows: list[FindingEvidence]  # the evidence rows of cases the person may open
     hidden_count: int  # the other evidence cases, counted and never named
+    inspections: list[FindingEvidence] = field(default_factory=list)  # inspections the person may open
+    hidden_inspections: int = 0  # the other evidence inspections, counted and never named
 
 
 def finding_evidence(*, finding: Finding, user) -> EvidenceInReach:
-    """The evidence of one finding that `user` may open (the case pages' rule), each with its role,
-    oldest report first, and how many other cases the finding rests on."""
-    reach = cases_in_reach(user=user, cases=Case.objects.filter(pk__in=finding.evidence.values("case_id")))
+    """The evidence of one finding that `user` may open (the case pages' rule, the inspections'
+    rule), each with its role, oldest first, and how many other cases or inspections it rests on."""
+    from jiedao.inspections.selectors import inspections_visible_to
+
+    reach = cases_in_reach(user=user, cases=Case.objects.filter(
+        pk__in=finding.evidence.filter(case__isnull=False).values("case_id")))
     rows = (FindingEvidence.objects.filter(finding=finding, case__in=reach.visible)
             .select_related("case", "case__item", "case__department", "case__grid")
             .order_by("case__reported_at", "case_id", "role"))
-    return EvidenceInReach(rows=list(rows), hidden_count=reach.hidden_count)
+    inspection_rows = FindingEvidence.objects.filter(finding=finding, inspection__isnull=False)
+    visible = (inspection_rows.filter(inspection__in=inspections_visible_to(user=user))
+               .select_related("inspection", "inspection__unit", "inspection__checklist")
+               .order_by("inspection__started_at", "inspection_id", "role"))
+    visible = list(visible)
+    return EvidenceInReach(rows=list(rows), hidden_count=reach.hidden_count, inspections=visible,
+                           hidden_inspections=inspection_rows.count() - len(visible))
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ class RefreshResult:
 
 
 def _fingerprint(candidate: Candidate) -> str:
-    text = ";".join(f"{row.case_id}:{row.role}" for row in sorted(candidate.evidence))
+    text = ";".join(row.text for row in sorted(candidate.evidence, key=lambda row: row.sort_key))
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -122,8 +122,9 @@ def findings_refresh(*, start: date, end: date, now: datetime | None = None) -> 
                     proposed_measure=rule.measure, created_at=now,
                 )
                 FindingEvidence.objects.bulk_create([
-                    FindingEvidence(finding=finding, case_id=row.case_id, role=row.role)
-                    for row in sorted(candidate.evidence)
+                    FindingEvidence(finding=finding, case_id=row.case_id, inspection_id=row.inspection_id,
+                                    role=row.role)
+                    for row in sorted(candidate.evidence, key=lambda row: row.sort_key)
                 ])
                 if previous is not None:
                     Finding.objects.filter(pk=previous.pk).update(superseded_by=finding)

@@ -43,6 +43,7 @@ def finding_detail(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = finding_evidence(finding=finding, user=request.user)
     return render(request, "accountability/finding_detail.html", {
         "finding": finding, "evidence": evidence.rows, "hidden_count": evidence.hidden_count,
+        "inspection_evidence": evidence.inspections, "hidden_inspections": evidence.hidden_inspections,
         "may_decide": may_decide(user=request.user) and finding.state == FindingState.PROPOSED,
         "decisions": Decision.choices,
     })

@@ -64,7 +64,7 @@ REQUEST_ACTIONS = {
 # Who may report, and with which source by default.
 REPORTING_ROLES = frozenset({
     Role.GRID_WORKER, Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.LEADER, Role.AREA_LEADER,
-    Role.FIRST_RESPONSIBLE, Role.DISPATCHER,
+    Role.FIRST_RESPONSIBLE, Role.DISPATCHER, Role.SUPERVISOR,
 })
 
 

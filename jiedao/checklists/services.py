@@ -24,10 +24,10 @@ EDITING_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
 
 
 # Who reads the checklists in force: whoever inspects or is inspected against them — the leaders and
-# area leaders, the community secretaries (their community is scored), the inspectors — and the
+# area leaders, the community secretaries (their community is scored), the inspectors and 督查员 — and the
 # administrators. Department staff, dispatchers and the security auditor do not. Drafts are the
 # editors' only: a reader sees published and retired versions.
-READING_ROLES = EDITING_ROLES | {Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR}
+READING_ROLES = EDITING_ROLES | {Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR, Role.SUPERVISOR}
 
 
 def may_edit_checklists(*, user) -> bool:

@@ -31,6 +31,8 @@ PEER_FIGURES = {
     "结案率": ("96.0", "96.5", "97.1"),
     "按期处置率": ("90.5", "91.3", "92.4"),
     "一次完成率": ("94.0", "94.8", "95.2"),
+    # an inspection checklist's average (the placeholder criterion, once the inspections app measures it)
+    "市容环境考评": ("88.6", "89.4", "90.1"),
     # its own 三清三拆三整治 special action, completed last month (the criterion exists once the
     # campaigns app gives the measure: jiedao/demo/campaigns.py)
     "专项行动完成率": ("62.5", "88.0", "100.0"),

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
@@ -556,7 +557,11 @@ def demo_cases_wipe() -> int:
     from jiedao.campaigns.models import EvidenceFigure
     from jiedao.supervision.models import CaseEscalation, Delivery, Notification
 
-    cases = Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
+    from .inspections import demo_inspections_wipe
+
+    # The demo's inspections go too, and the cases their deductions made (seeded again after the replay).
+    made_by_inspections = demo_inspections_wipe()
+    cases = Case.objects.filter(Q(client_key__startswith=CLIENT_KEY_PREFIX) | Q(pk__in=made_by_inspections))
     # A campaign's evidence figure keeps its quantity without the demo case it was linked to.
     EvidenceFigure.objects.filter(case__in=cases).update(case=None)
     findings = Finding.objects.filter(evidence__case__in=cases).distinct()

@@ -188,6 +188,7 @@ def people_plan(territory: DemoTerritory, departments: list[Organisation]) -> li
                                     organisation=department.code))
     # Last, so that everyone above keeps their name and phone number.
     plans.append(PersonPlan("auditor", Role.AUDITOR, "安全审计员", (sub,)))
+    plans.append(PersonPlan("supervisor", Role.SUPERVISOR, "督查员（区督查室）", (sub,)))
     return plans
 
 

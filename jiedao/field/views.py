@@ -16,7 +16,7 @@ from django.shortcuts import render
 from django.template.loader import get_template, render_to_string
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -50,23 +50,34 @@ SHELL_ASSETS = [
     "vendor/leaflet/images/marker-shadow.png",
     "vendor/htmx/htmx.min.js", "vendor/alpine/alpine-csp.min.js", "js/page.js",
     "field/icons/icon-192.png", "field/icons/icon-512.png",
+    # the inspection sheet (jiedao/inspections: /field/inspections/)
+    "inspections/sheet.js",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
-SHELL_PAGES = ["field:home", "field:report", "field:queue"]
+SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start"]
 
 
 # ---------------------------------------------------------------- access
 
-def field_page(view):
-    """A page for grid workers and inspectors: sign-in first, then 403 for other roles."""
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not is_field_user(user=request.user):
-            raise PermissionDenied(_("外业巡查仅供网格员和监督员使用"))
-        return view(request, *args, **kwargs)
-    return wrapped
+FIELD_USERS_ONLY = gettext_lazy("外业巡查仅供网格员和监督员使用")
+
+
+def device_page(*, may_use, refusal):
+    """A page of the field app for those `may_use(user)` admits: sign-in first, then 403."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not may_use(request.user):
+                raise PermissionDenied(str(refusal))
+            return view(request, *args, **kwargs)
+        return wrapped
+    return decorate
+
+
+# A page for grid workers and inspectors.
+field_page = device_page(may_use=lambda user: is_field_user(user=user), refusal=FIELD_USERS_ONLY)
 
 
 def _error(status: int, message, *, field: str | None = None, code: str = "") -> JsonResponse:
@@ -74,31 +85,37 @@ def _error(status: int, message, *, field: str | None = None, code: str = "") ->
                         json_dumps_params={"ensure_ascii": False})
 
 
-def field_api(view):
-    """A JSON endpoint of the outbox: POST only; 401 (not a redirect) when the session is gone, so
-    the device keeps the item and asks the worker to sign in again; refusals as JSON messages."""
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        if request.method != "POST":
-            return _error(405, _("只接受 POST 请求"))
-        if not request.user.is_authenticated:
-            return _error(401, _("登录已过期，请重新登录"), code="signed_out")
-        if not is_field_user(user=request.user):
-            return _error(403, _("外业巡查仅供网格员和监督员使用"), code="not_field_user")
-        try:
-            return view(request, *args, **kwargs)
-        except CaseError as error:
-            return _error(error.status, error.message, field=error.field, code=getattr(error, "code", ""))
-        except Http404:
-            return _error(404, _("未找到，或您无权访问"))
-        except RequestDataTooBig:
-            return _error(413, _("请求内容太大"))
-        except SuspiciousOperation:
-            return _error(400, _("请求格式有误"))
-    return wrapped
+def device_api(*, may_use, refusal):
+    """A JSON endpoint of the outbox for those `may_use(user)` admits: POST only; 401 (not a
+    redirect) when the session is gone, so the device keeps the item and asks the worker to sign
+    in again; refusals as JSON messages."""
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs):
+            if request.method != "POST":
+                return _error(405, _("只接受 POST 请求"))
+            if not request.user.is_authenticated:
+                return _error(401, _("登录已过期，请重新登录"), code="signed_out")
+            if not may_use(request.user):
+                return _error(403, refusal, code="not_field_user")
+            try:
+                return view(request, *args, **kwargs)
+            except CaseError as error:
+                return _error(error.status, error.message, field=error.field, code=getattr(error, "code", ""))
+            except Http404:
+                return _error(404, _("未找到，或您无权访问"))
+            except RequestDataTooBig:
+                return _error(413, _("请求内容太大"))
+            except SuspiciousOperation:
+                return _error(400, _("请求格式有误"))
+        return wrapped
+    return decorate
 
 
-def _answer(answer: services.Answer) -> JsonResponse:
+field_api = device_api(may_use=lambda user: is_field_user(user=user), refusal=FIELD_USERS_ONLY)
+
+
+def answer_json(answer: services.Answer) -> JsonResponse:
     response = JsonResponse(answer.body, status=answer.status, json_dumps_params={"ensure_ascii": False})
     if answer.replayed:
         response["Idempotent-Replayed"] = "true"
@@ -107,7 +124,7 @@ def _answer(answer: services.Answer) -> JsonResponse:
 
 # ---------------------------------------------------------------- what the pages' script needs
 
-def _client_config(request: HttpRequest) -> dict:
+def client_config(request: HttpRequest) -> dict:
     policy = PatrolPolicy.current()
     return {
         "user": request.user.pk,
@@ -180,7 +197,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "field/home.html", {
         "counts": field_queue_counts(user=user),
         "recent_patrols": list(patrols_visible_to(user=user).filter(user=user)[:RECENT_PATROLS]),
-        "config": _client_config(request),
+        "config": client_config(request),
     })
 
 
@@ -194,7 +211,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "may_self_handle": True,
         "map_data": {"grids": grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
                      "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
-        "config": _client_config(request),
+        "config": client_config(request),
     })
 
 
@@ -203,7 +220,7 @@ def report(request: HttpRequest) -> HttpResponse:
 def queue(request: HttpRequest) -> HttpResponse:
     entries = field_queue(user=request.user)
     return render(request, "field/queue.html", {
-        "to_verify": entries["verify"], "to_check": entries["check"], "config": _client_config(request),
+        "to_verify": entries["verify"], "to_check": entries["check"], "config": client_config(request),
     })
 
 
@@ -221,7 +238,7 @@ def patrol_list(request: HttpRequest) -> HttpResponse:
     patrols = list(patrols_visible_to(user=user)[:PATROLS_PER_PAGE])
     return render(request, "field/patrol_list.html", {
         "patrols": patrols, "hide_worker_tabs": not is_field_user(user=user),
-        "config": _client_config(request),
+        "config": client_config(request),
     })
 
 
@@ -252,7 +269,7 @@ def patrol_detail(request: HttpRequest, client_id) -> HttpResponse:
                 for g in grids if g.boundary]},
             "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
         },
-        "config": _client_config(request),
+        "config": client_config(request),
     })
 
 
@@ -347,7 +364,7 @@ def _case_or_404(user, number: str):
     return case
 
 
-def _json_body(request: HttpRequest) -> dict:
+def json_body(request: HttpRequest) -> dict:
     try:
         body = json.loads(request.body or b"{}")
     except (ValueError, UnicodeDecodeError) as error:
@@ -392,7 +409,7 @@ def api_report(request: HttpRequest) -> HttpResponse:
         self_handled=(data.get("self_handled") or "").lower() in {"1", "true", "on", "yes"},
         patrol_client_id=data.get("patrol", ""), fingerprint=_form_fingerprint(request),
     )
-    return _answer(answer)
+    return answer_json(answer)
 
 
 @field_api
@@ -404,7 +421,7 @@ def api_verify(request: HttpRequest, number: str) -> HttpResponse:
         opinion=data.get("opinion", ""), photos=request.FILES.getlist("photos"),
         fingerprint=_form_fingerprint(request),
     )
-    return _answer(answer)
+    return answer_json(answer)
 
 
 @field_api
@@ -416,12 +433,12 @@ def api_check(request: HttpRequest, number: str) -> HttpResponse:
         opinion=data.get("opinion", ""), photos=request.FILES.getlist("photos"),
         fingerprint=_form_fingerprint(request),
     )
-    return _answer(answer)
+    return answer_json(answer)
 
 
 @field_api
 def api_patrol_start(request: HttpRequest) -> HttpResponse:
-    body = _json_body(request)
+    body = json_body(request)
     patrol, created = services.patrol_start(by=request.user, client_id=body.get("client_id"),
                                             started_at=body.get("started_at"))
     return JsonResponse(_patrol_body(patrol), status=201 if created else 200)
@@ -429,17 +446,17 @@ def api_patrol_start(request: HttpRequest) -> HttpResponse:
 
 @field_api
 def api_patrol_points(request: HttpRequest, client_id) -> HttpResponse:
-    body = _json_body(request)
+    body = json_body(request)
     patrol = _own_patrol_or_404(request.user, client_id)
     answer = services.patrol_points_add(by=request.user, patrol=patrol, key=body.get("key"),
                                         points=body.get("points"), crs=body.get("crs") or "wgs84",
                                         fingerprint=request_fingerprint(data=body, ignore=NOT_SUBMITTED))
-    return _answer(answer)
+    return answer_json(answer)
 
 
 @field_api
 def api_patrol_stop(request: HttpRequest, client_id) -> HttpResponse:
-    body = _json_body(request)
+    body = json_body(request)
     patrol = services.patrol_stop(by=request.user, patrol=_own_patrol_or_404(request.user, client_id),
                                   ended_at=body.get("ended_at"))
     return JsonResponse(_patrol_body(patrol))

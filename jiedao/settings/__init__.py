@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jiedao.worktime",
     "jiedao.cases",
     "jiedao.checklists",
+    "jiedao.inspections",
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",

@@ -99,12 +99,14 @@ class Role(models.TextChoices):
     DEPARTMENT_HANDLER = "department_handler", _("处置人员")
     DEPARTMENT_ADMIN = "department_admin", _("部门管理员")
     AUDITOR = "auditor", _("安全审计员")
+    # District or sub-district 督查员 who inspect and score the units in their scope (issue 9).
+    SUPERVISOR = "supervisor", _("督查员")
 
 
 # Roles whose scope is a piece of the territorial tree; the others act for an organisation.
 TERRITORIAL_ROLES = frozenset({
     Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.GRID_WORKER,
-    Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER, Role.AUDITOR,
+    Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER, Role.AUDITOR, Role.SUPERVISOR,
 })
 ORGANISATION_ROLES = frozenset({Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_ADMIN})
 # Roles that reach no case whatever their scope: the security auditor reads the security log only.

@@ -214,6 +214,8 @@ def _default_source(roles: set[str]) -> str:
         return CaseSource.HOTLINE
     if roles & {Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE}:
         return CaseSource.LEADER
+    if Role.SUPERVISOR in roles:
+        return CaseSource.INSPECTION
     return CaseSource.PATROL
 
 

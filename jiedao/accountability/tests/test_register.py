@@ -28,7 +28,7 @@ def reworked_case(world):
 
 
 def test_seeding_twice_creates_the_rules_once_and_keeps_edits(db):
-    assert accountability_rules_seed() == 6
+    assert accountability_rules_seed() == 7
     AccountabilityRule.objects.filter(code=RuleCode.OVERDUE).update(parameters={"min_cases": 5})
 
     assert accountability_rules_seed() == 0
@@ -203,7 +203,7 @@ def test_the_seed_command_is_idempotent(db):
     call_command("seed_accountability", stdout=first)
     call_command("seed_accountability", stdout=second)
 
-    assert first.getvalue().strip() == "accountability rules created: 6"
+    assert first.getvalue().strip() == "accountability rules created: 7"
     assert second.getvalue().strip() == "accountability rules created: 0"
 
 

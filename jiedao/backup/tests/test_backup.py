@@ -55,9 +55,15 @@ def _query(url: str, sql: str) -> list[tuple]:
 
 
 def _facts() -> dict:
+    from jiedao.demo.replay import CLIENT_KEY_PREFIX
+    from jiedao.inspections.models import InspectionPhoto
+
     photos = CasePhoto.objects.order_by("pk")
     return {
         "cases": list(Case.objects.order_by("pk").values_list("pk", "number", "state")),
+        "replayed": Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX).count(),
+        # the demo's inspections: their photos are files of the backup too
+        "inspection_photos": list(InspectionPhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "events": list(CaseEvent.objects.order_by("pk").values_list("pk", "case_id", "action")),
         "photos": list(photos.values_list("pk", "image", "thumbnail")),
         # the demo's evidence for its benchmark criteria (对标创建): documents, and photos with thumbnails
@@ -126,7 +132,7 @@ def round_trip(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_every_case_event_and_photo_of_the_demo_is_in_the_restored_database(round_trip):
     url, source = round_trip.restored_url, round_trip.source
 
-    assert len(source["cases"]) == LIMIT  # the demo's own count (seed_demo's tests check it)
+    assert source["replayed"] == LIMIT  # the demo's own count (seed_demo's tests check it); its inspections add more
     assert _query(url, "SELECT id, number, state FROM cases_case ORDER BY id") == source["cases"]
     assert _query(url, "SELECT id, case_id, action FROM cases_caseevent ORDER BY id") == source["events"]
     assert _query(url, "SELECT id, image, thumbnail FROM cases_casephoto ORDER BY id") == source["photos"]
@@ -134,9 +140,10 @@ def test_every_case_event_and_photo_of_the_demo_is_in_the_restored_database(roun
 
 
 def test_every_photo_and_thumbnail_file_is_restored_byte_for_byte(round_trip):
-    names = [name for _pk, image, thumbnail in round_trip.source["photos"] for name in (image, thumbnail)]
+    rows = round_trip.source["photos"] + round_trip.source["inspection_photos"]
+    names = [name for _pk, image, thumbnail in rows for name in (image, thumbnail)]
 
-    assert len(names) == 2 * len(round_trip.source["photos"])
+    assert len(names) == 2 * len(rows)
     assert round_trip.source["evidence"]
     names += round_trip.source["evidence"]
     for name in names:
@@ -151,7 +158,8 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
         assert _query(round_trip.restored_url, f'SELECT COUNT(*) FROM "{entry["table"]}"') == [
             (entry["rows"] + written_since,)]
     assert manifest["tables"]["cases.case"]["rows"] == len(round_trip.source["cases"])
-    assert manifest["media"]["files"] == (2 * len(round_trip.source["photos"]) + len(round_trip.source["evidence"])
+    photo_rows = len(round_trip.source["photos"]) + len(round_trip.source["inspection_photos"])
+    assert manifest["media"]["files"] == (2 * photo_rows + len(round_trip.source["evidence"])
                                           + 2 * len(round_trip.source["campaign_photos"]))
     assert manifest["media"]["missing"] == []
 

@@ -132,7 +132,7 @@ def test_scope_decides_who_sees_a_case(world, clock):
     seeing = {name for name in vars(p) if can_view(user=getattr(p, name), case=case)}
 
     assert seeing == {"grid_worker", "inspector", "intake_clerk", "shift_lead", "dispatcher", "handler",
-                      "department_admin", "leader", "area_leader", "secretary"}
+                      "department_admin", "leader", "area_leader", "secretary", "supervisor"}
     assert list(cases_visible_to(user=p.other_secretary)) == []
     assert list(cases_visible_to(user=p.other_handler)) == []
 

@@ -17,3 +17,9 @@ def field_nav_link(user) -> dict | None:
     if is_patrol_supervisor(user=user):
         return {"url": reverse("field:patrol-list"), "label": _("巡查轨迹")}
     return None
+
+
+@register.filter
+def may_list_patrols(user) -> bool:
+    """The patrols tab: field workers (their own) and their supervisors; not a 督查员 who only inspects."""
+    return is_field_user(user=user) or is_patrol_supervisor(user=user)

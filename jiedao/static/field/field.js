@@ -260,15 +260,22 @@
     }).catch(function () { /* not allowed here: the timer and the online event still send */ });
   }
 
+  /* Other screens (the inspection sheet) hear what became of their items. */
+  function announce(item) {
+    document.dispatchEvent(new CustomEvent("jiedao-field:outbox", { detail: item }));
+  }
+
   function afterSent(item) {
     if (item.kind === "report" && item.receipt) { toast(item.receipt.message || T.sent); }
     if ((item.kind === "verify" || item.kind === "check") && item.receipt) { toast(item.receipt.message || T.sent); }
     markQueueForms();
+    announce(item);
   }
 
   function afterRefused(item) {
     if (item.kind !== "patrol_points") { toast(item.label + "：" + item.message); }
     markQueueForms();
+    announce(item);
   }
 
   // ---------------------------------------------------------------- what the worker sees of it
@@ -944,7 +951,8 @@
   // ---------------------------------------------------------------- start
 
   function start() {
-    window.JiedaoField = { config: config, outbox: outbox, currentPatrol: currentPatrol };
+    window.JiedaoField = { config: config, outbox: outbox, currentPatrol: currentPatrol, newItem: outboxItem,
+                           toast: toast, fmt: fmt, newKey: newKey, previewPhotos: previewPhotos };
     patrolMap();
     if (!config.fieldUser) { return; }
     if ("serviceWorker" in navigator) {
