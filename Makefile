@@ -37,6 +37,7 @@ test-pg: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+	$(BIN)/python -m bench.inspections
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

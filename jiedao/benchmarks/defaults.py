@@ -10,7 +10,7 @@ interface text."""
 from decimal import Decimal
 
 D = Decimal
-# A placeholder reads the first measure of its kind in this unit (by key).
+# A placeholder reads the measure it names, or else the first measure of its kind in this unit (by key).
 PLACEHOLDER_UNITS = {"inspection:": "分", "campaign:": "%"}
 
 TITLES = [
@@ -35,7 +35,7 @@ TITLES = [
              "evaluation:composite", ">=", D(85), D(10), ""),
         ],
         "placeholders": [
-            ("市容环境", "市容环境考评", "市容环境检查的平均得分", "inspection:", ">=", D(85), None, "D01"),
+            ("市容环境", "市容环境考评", "市容环境检查的平均得分", "inspection:street-appearance", ">=", D(85), None, "D01"),
             ("专项行动", "专项行动完成率", "三清三拆三整治专项行动目标完成情况", "campaign:", ">=", D(100), None, "D01"),
         ],
     },
@@ -57,7 +57,7 @@ TITLES = [
              "", "", None, None, "D10"),
         ],
         "placeholders": [
-            ("城市管理", "市容环境考评", "市容环境检查的平均得分", "inspection:", ">=", D(90), None, "D01"),
+            ("城市管理", "市容环境考评", "市容环境检查的平均得分", "inspection:street-appearance", ">=", D(90), None, "D01"),
         ],
     },
 ]

@@ -81,9 +81,13 @@ class Seeded:
     placeholders_waiting: int = 0
 
 
-def _first_measure_key(prefix: str, units: dict[str, str]) -> str | None:
-    """The first measure (by key) of a kind, in the unit the placeholder's required value is in."""
-    return next((key for key in sorted(units) if key.startswith(prefix) and units[key] == PLACEHOLDER_UNITS[prefix]),
+def _first_measure_key(wanted: str, units: dict[str, str]) -> str | None:
+    """The measure a placeholder names (e.g. `inspection:street-appearance`) if it exists, else the
+    first measure (by key) of its kind, in the unit the placeholder's required value is in."""
+    kind = wanted.split(":", 1)[0] + ":"
+    if units.get(wanted) == PLACEHOLDER_UNITS[kind]:
+        return wanted
+    return next((key for key in sorted(units) if key.startswith(kind) and units[key] == PLACEHOLDER_UNITS[kind]),
                 None)
 
 

@@ -1,12 +1,15 @@
 """An inspection on a 390-px phone: a 督查员 scores 桃源社区 item by item, one item while offline,
 submits when the signal is back; the deduction becomes a case, the case is fixed through the loop,
-the re-inspection passes, and the unit's score on the scores page moves."""
+the re-inspection passes, and the unit's score on the scores page and the 三清三拆三整治 campaign's
+page (whose 清积存垃圾 line holds the deduction's category) move."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from playwright.sync_api import expect
 
+from jiedao.campaigns.tests.conftest import campaign_build
 from jiedao.cases.models import Case, CaseSource, CaseState
 from jiedao.checklists.models import ChecklistItem
 from jiedao.checklists.services import checklist_create, version_fill, version_publish
@@ -39,9 +42,15 @@ def _pending(page) -> int:
 
 
 def test_an_inspection_scored_on_a_phone_becomes_cases_and_moves_the_units_score(
-        live_world, live_server, phone, desktop, new_context, sign_in, screenshot, jpeg_file):
+        live_world, live_server, phone, desktop, new_context, sign_in, screenshot, jpeg_file, django_user_model):
+    from jiedao import clock
+
     world, supervisor = live_world, live_world.people.supervisor
     version = _published_sheet(world)
+    campaign = campaign_build(world, django_user_model).campaign
+    today = clock.now().date()
+    campaign.starts_on, campaign.ends_on = today.replace(day=1), date(today.year + 1, 1, 31)
+    campaign.save()
     lon, lat = grid_centre(0)
     phone.grant_permissions(["geolocation"], origin=live_server.url)
     phone.set_geolocation({"longitude": lon, "latitude": lat, "accuracy": 6})
@@ -50,6 +59,10 @@ def test_an_inspection_scored_on_a_phone_becomes_cases_and_moves_the_units_score
     office = sign_in(desktop, world.people.leader)
     office.goto(f"{live_server.url}/inspections/scores/?checklist={version.checklist_id}")
     expect(office.locator("tr", has_text="桃源社区").locator("td.num").first).to_have_text("—")
+    campaign_page = sign_in(new_context("desktop"), world.people.leader)
+    campaign_page.goto(f"{live_server.url}/campaigns/{campaign.pk}/")
+    expect(campaign_page.locator("[data-figure='found']")).to_have_text("0")
+    expect(campaign_page.locator("[data-figure='done']")).to_have_text("0")
 
     page = sign_in(phone, supervisor)
     errors = []
@@ -110,6 +123,10 @@ def test_an_inspection_scored_on_a_phone_becomes_cases_and_moves_the_units_score
     assert InspectionResult.objects.get(item=litter_item).case == case
     closed = walk_to(world, case, "closed")
     assert closed.state == CaseState.CLOSED
+    # The campaign counts the problem the inspection found and, now, its fix.
+    campaign_page.reload()
+    expect(campaign_page.locator("[data-figure='found']")).to_have_text("1")
+    expect(campaign_page.locator("[data-figure='done']")).to_have_text("1")
 
     # The re-inspection, in the office: both items rectified.
     office2 = sign_in(new_context("desktop"), supervisor)

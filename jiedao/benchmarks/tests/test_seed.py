@@ -50,3 +50,18 @@ def test_a_placeholder_appears_once_its_measure_exists(world, monkeypatch):
     assert "0 titles and 2 criteria created; 1 placeholder(s)" in out
     assert set(Criterion.objects.filter(measure_key="inspection:SRHJ").values_list("title__name", "required_value")) \
         == {("美丽宜居示范街道", Decimal(85)), ("省级文明街道", Decimal(90))}
+
+
+def both_inspection_measures() -> list[Measure]:
+    return [Measure(key=f"inspection:{code}", label=code, unit="分", higher_is_better=True,
+                    reader=lambda units, start, end: {}) for code in ("dust-six", "street-appearance")]
+
+
+def test_a_placeholder_reads_the_measure_it_names_before_others_of_its_kind(world, monkeypatch):
+    monkeypatch.setattr(measures, "CONTRIBUTED",
+                        (("jiedao.benchmarks", "jiedao.benchmarks.tests.test_seed.both_inspection_measures"),))
+
+    seed()
+
+    assert set(Criterion.objects.filter(name="市容环境考评").values_list("measure_key", flat=True)) == {
+        "inspection:street-appearance"}
