@@ -42,11 +42,8 @@ class ChecklistAdmin(admin.ModelAdmin):
             self.message_user(request, _("已建立草稿 %(version)s") % {"version": draft})
 
 
-class SectionInline(admin.TabularInline):
-    model = ChecklistSection
-    fields = ["position", "number", "name", "max_score"]
-    extra = 0
-    show_change_link = True
+class DraftOnlyInline:
+    """The rows of a draft are edited; those of a published or retired version are only shown."""
 
     def has_add_permission(self, request, obj=None):
         return _editable(obj)
@@ -56,6 +53,13 @@ class SectionInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return _editable(obj)
+
+
+class SectionInline(DraftOnlyInline, admin.TabularInline):
+    model = ChecklistSection
+    fields = ["position", "number", "name", "max_score"]
+    extra = 0
+    show_change_link = True
 
 
 @admin.register(ChecklistVersion)
@@ -88,7 +92,7 @@ class ChecklistVersionAdmin(admin.ModelAdmin):
                 self.message_user(request, _("%(version)s 已发布") % {"version": version})
 
 
-class ItemInline(admin.StackedInline):
+class ItemInline(DraftOnlyInline, admin.StackedInline):
     model = ChecklistItem
     extra = 0
     fields = [("position", "number", "name"), "content", "standard",
@@ -96,15 +100,6 @@ class ItemInline(admin.StackedInline):
               ("sampling_rule", "sample_size", "sample_unit"), ("needs_photo", "needs_location", "needs_count"),
               "category"]
     autocomplete_fields = ["category"]
-
-    def has_add_permission(self, request, obj=None):
-        return _editable(obj)
-
-    def has_change_permission(self, request, obj=None):
-        return _editable(obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _editable(obj)
 
 
 @admin.register(ChecklistSection)

@@ -309,3 +309,21 @@ def demo_inspections_wipe() -> list[int]:
     inspections.delete()
     InspectionPlan.objects.filter(pk__in=plans, inspections__isnull=True).delete()
     return sorted(made)
+
+
+def demo_inspection_ranking_rule_seed() -> bool:
+    """A 红黑榜 that weighs the street checklist's average (30 %) with the case indicators (70 %), as
+    an office ranking its communities on both would; villages, inspected on the rural sheet, stay
+    unranked on it. Returns whether it was created."""
+    from jiedao.checklists.models import Checklist
+    from jiedao.evaluation.models import ObjectType, PeriodType, RankingRule
+    from jiedao.territory.models import UnitLevel
+
+    checklist = Checklist.objects.filter(code=STREET).first()
+    if checklist is None:
+        return False
+    _rule, created = RankingRule.objects.get_or_create(
+        name="社区月度考评（案件指标 70% + 市容检查 30%）",
+        defaults={"object_type": ObjectType.REGION, "level": UnitLevel.COMMUNITY, "period_type": PeriodType.MONTH,
+                  "red_top_n": 2, "black_bottom_n": 2, "inspection_checklist": checklist, "inspection_weight": 30})
+    return created

@@ -15,7 +15,7 @@ from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
-from jiedao.demo.inspections import demo_inspections_seed
+from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
 from jiedao.territory.services import organisations_seed_default
@@ -76,10 +76,13 @@ class Command(BaseCommand):
                                (today.replace(day=1), today)):
                 refreshed = findings_refresh(start=start, end=end)
                 say(f"accountability {start}–{end}: {refreshed.created} findings")
-            published = _publish_last_months_rankings(people)
-            say(f"红黑榜: last month's ranking published for {published} rule(s)")
 
         say(f"inspections: {demo_inspections_seed(territory=territory, people=people)}")
+        if not existing:
+            # After the inspections: one board weighs their scores with the case indicators.
+            demo_inspection_ranking_rule_seed()
+            published = _publish_last_months_rankings(people)
+            say(f"红黑榜: last month's ranking published for {published} rule(s)")
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
         if not quiet:
