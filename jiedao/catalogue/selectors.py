@@ -1,19 +1,40 @@
 """Reads of the catalogue: search as the user types, and the case rule that applies."""
 
-from django.db.models import Exists, OuterRef, Q
+from datetime import timedelta
 
+from django.core.cache import cache
+from django.db.models import Count, Exists, OuterRef, Q
+
+from jiedao import clock
 from jiedao.territory.models import GridClass
 
 from .models import CaseRule, CatalogueItem, CatalogueKind
 from .search_text import search_query_normalised
 
 _CANDIDATES = 200
+# "How often the category is used here": cases reported in the last USAGE_DAYS, counted once every
+# USAGE_SECONDS in the shared cache (search runs on every keystroke; the count moves slowly).
+USAGE_DAYS = 90
+USAGE_SECONDS = 600
+
+
+def category_usage() -> dict[int, int]:
+    """Cases reported per category over the last USAGE_DAYS (one grouped query, cached)."""
+    usage = cache.get("catalogue:usage")
+    if usage is None:
+        cases = CatalogueItem._meta.get_field("cases").related_model  # the loop sits above the catalogue
+        since = clock.now() - timedelta(days=USAGE_DAYS)
+        usage = dict(cases.objects.filter(reported_at__gte=since).order_by().values("item_id")
+                     .annotate(n=Count("id")).values_list("item_id", "n"))
+        cache.set("catalogue:usage", usage, USAGE_SECONDS)
+    return usage
 
 
 def catalogue_search(*, query: str, limit: int = 20) -> list[CatalogueItem]:
     """Active items whose name contains `query`, whose pinyin (full or initials) contains it, or
-    whose code starts with it. Items that have a case rule come first (they can become cases),
-    then exact names, then names or pinyin that start with the query, then the rest, by code."""
+    whose code starts with it. Ranked by how well the name matches (exact, then starting with the
+    query, then containing it), then by how often the category is used here, then items that have
+    a case rule (they can become cases), matters, by code."""
     query = query.strip()
     if not query:
         return []
@@ -36,8 +57,9 @@ def catalogue_search(*, query: str, limit: int = 20) -> list[CatalogueItem]:
             return 1
         return 2
 
-    candidates.sort(key=lambda item: (not item.has_rules, closeness(item), item.kind != CatalogueKind.MATTER,
-                                      item.code))
+    usage = category_usage()
+    candidates.sort(key=lambda item: (closeness(item), -usage.get(item.pk, 0), not item.has_rules,
+                                      item.kind != CatalogueKind.MATTER, item.code))
     return candidates[:limit]
 
 

@@ -30,14 +30,15 @@ def test_search_finds_exposed_garbage_first(seeded, query):
     assert (found[0].kind, found[0].code, found[0].name) == ("matter", "06010", "暴露垃圾")
 
 
-def test_chinese_substring_finds_every_garbage_item_with_ruled_items_first(seeded):
+def test_chinese_substring_ranks_names_starting_with_it_before_names_containing_it(seeded):
     found = catalogue_search(query="垃圾", limit=50)
 
     names = [item.name for item in found]
-    # Ruled items first; within each group, names starting with the query, then matters, then code.
+    # Nothing used yet: names starting with the query, then names containing it; within each,
+    # ruled items first, then matters, then by code.
     assert names == [
-        "垃圾未分类", "垃圾站（箱）满溢", "垃圾混装混运", "垃圾分类设施缺失", "暴露垃圾", "积存垃圾渣土",
-        "焚烧垃圾、树叶", "垃圾间（楼）异常", "垃圾箱异常", "垃圾间（楼）", "垃圾箱", "非正规垃圾填埋场",
+        "垃圾未分类", "垃圾站（箱）满溢", "垃圾混装混运", "垃圾分类设施缺失", "垃圾间（楼）异常", "垃圾箱异常",
+        "垃圾间（楼）", "垃圾箱", "暴露垃圾", "积存垃圾渣土", "焚烧垃圾、树叶", "非正规垃圾填埋场",
     ]
 
 
@@ -106,3 +107,20 @@ def test_component_uses_the_rules_of_its_abnormal_matter(seeded):
 
 def test_item_without_rules_has_none(seeded):
     assert case_rule_for(item=matter("06029"), grid_class="1") is None
+
+
+def test_among_equal_name_matches_the_category_used_more_here_comes_first(world, clock):
+    from jiedao.conftest import report
+
+    heaps = CatalogueItem.objects.create(kind=CatalogueKind.MATTER, major_code="06", major_name="市容环境类",
+                                         code="06099", name="积存垃圾渣土", standard_ref="local")
+    unsorted = CatalogueItem.objects.create(kind=CatalogueKind.MATTER, major_code="06", major_name="市容环境类",
+                                            code="06098", name="垃圾未分类", standard_ref="local")
+    report(world, item=heaps)
+    report(world, item=heaps)
+
+    names = [item.name for item in catalogue_search(query="垃圾")]
+
+    # 垃圾未分类 starts with the query; 积存垃圾渣土 (used twice) and 暴露垃圾 (ruled, never used) both
+    # contain it: use decides between them, not the rule.
+    assert names == [unsorted.name, heaps.name, "暴露垃圾"]

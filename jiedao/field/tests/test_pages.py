@@ -2,6 +2,7 @@
 the pages for grid workers and inspectors, 403 for everybody else."""
 
 import json
+import re
 import uuid
 from pathlib import Path
 
@@ -155,6 +156,15 @@ def test_the_report_screen_offers_recent_categories_first_and_the_catalogue_for_
     assert "暴露垃圾" in picks
     assert {row["name"] for row in page.context["catalogue"]} >= {"暴露垃圾", "乱堆杂物"}
     assert 'capture="environment"' in page.content.decode()
+
+
+def test_the_report_screen_chooses_no_category_for_the_worker(world, clock, device):
+    report(world, item=world.no_rule_item)
+
+    html = device("grid_worker").client.get("/field/report/").content.decode()
+
+    assert html.count('name="item" value=') >= 2  # recent categories are offered…
+    assert not re.search(r'name="item" value="\d+" data-name="[^"]*" checked', html)  # …none is chosen
 
 
 def test_the_navigation_links_field_workers_to_the_app_and_supervisors_to_patrols(world, clock, device):
