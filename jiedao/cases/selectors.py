@@ -52,6 +52,22 @@ def cases_in_reach(*, user, cases: QuerySet[Case]) -> CasesInReach:
 
 
 @dataclass(frozen=True)
+class MergeLinks:
+    """A merged case's neighbours (合并重复): the case a duplicate went into, and the duplicates a
+    kept case took in — each cut to what the reader may open, the others only counted."""
+
+    into: CasesInReach | None
+    duplicates: CasesInReach
+
+
+def merge_links(*, user, case: Case) -> MergeLinks:
+    into = (cases_in_reach(user=user, cases=Case.objects.filter(pk=case.merged_into_id))
+            if case.merged_into_id else None)
+    duplicates = cases_in_reach(user=user, cases=Case.objects.filter(merged_into=case).order_by("reported_at"))
+    return MergeLinks(into=into, duplicates=duplicates)
+
+
+@dataclass(frozen=True)
 class Box:
     code: str
     label: str

@@ -217,6 +217,9 @@ def _case_context(request: HttpRequest, case: Case, *, holder: bool) -> dict:
         "case": case, "holder": holder, "status": public_status(case), "steps": public_timeline(events),
         "closing_note": closing_note(events), "photos": public_photos(case), "location": location,
         "live": live, "live_status": public_status(live) if live else None,
+        # The kept case says how many reports were merged into it (counted: the others' reports are
+        # theirs, and most were never published).
+        "merged_reports": Case.objects.filter(merged_into=case).count(),
         "live_steps": public_timeline(selectors.public_events(live)) if live else [],
         "live_photos": public_photos(live) if live else None,
         "rating": rating, "may_rate": holder and case.state == CaseState.CLOSED and rating is None,

@@ -31,6 +31,7 @@ from jiedao.cases.selectors import (
     cases_in_inbox,
     inbox_boxes,
     inbox_counts,
+    merge_links,
     pending_request,
 )
 from jiedao.cases.workflow import ACTIONS
@@ -149,8 +150,12 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     photos = list(case.photos.all())
     events = list(case_timeline(case=case))
     contacts = case_contacts(user=user, case=case, events=events)
+    merges = merge_links(user=user, case=case)
     return render(request, "web/case_detail.html", {
         "case": case,
+        "merged_into": merges.into.visible.first() if merges.into else None,
+        "merged_into_hidden": bool(merges.into and merges.into.hidden_count),
+        "duplicates": list(merges.duplicates.visible), "duplicates_hidden": merges.duplicates.hidden_count,
         "light": light_view(case=case, now=now, warning_ratio=warning_ratio),
         "timeline": timeline_entries(events, contacts=contacts),
         "contacts": contacts,

@@ -178,6 +178,18 @@ def test_a_merged_duplicates_page_shows_the_original_problems_progress(world, cl
     assert "同一堆垃圾" not in page_of(response)
 
 
+def test_the_kept_cases_page_says_how_many_reports_were_merged_into_it(world, clock, resident):
+    original = walk_to(world, report(world), "handling")
+    duplicate = residents_case(world)
+    services.case_merge(case=duplicate, into=original, by=world.people.intake_clerk, reason="同一堆垃圾")
+
+    page = page_of(resident.get(f"/p/c/{original.public_code}/"))
+
+    assert 'data-merged-reports="1"' in page
+    assert "另有 1 条相同的反映已合并到此一并处理。" in page
+    assert duplicate.number not in page and duplicate.tracking_code not in page
+
+
 def test_a_merged_duplicates_reporter_can_say_the_problem_is_not_fixed(world, clock, resident):
     original = report(world)
     duplicate = residents_case(world)
