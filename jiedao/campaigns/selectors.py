@@ -463,7 +463,15 @@ def campaigns_readable(*, user) -> list[tuple[Campaign, list[Unit]]]:
     return readable
 
 
-def figures_recent(*, campaign: Campaign, level: Unit, limit: int = 20) -> QuerySet[EvidenceFigure]:
-    return (EvidenceFigure.objects.filter(campaign=campaign, community__path__startswith=level.path)
-            .select_related("line", "community", "key_place", "case", "entered_by")
-            .prefetch_related("photos").order_by("-on_date", "-pk")[:limit])
+def figures_recent(*, campaign: Campaign, level: Unit, user, limit: int = 20) -> list[EvidenceFigure]:
+    """The latest evidence figures under `level`. A figure's linked case is named only to a reader
+    who may open it (`cases_in_reach`); for the others `case_out_of_reach` is set instead."""
+    figures = list(EvidenceFigure.objects.filter(campaign=campaign, community__path__startswith=level.path)
+                   .select_related("line", "community", "key_place", "case", "entered_by")
+                   .prefetch_related("photos").order_by("-on_date", "-pk")[:limit])
+    case_ids = {figure.case_id for figure in figures if figure.case_id}
+    reach = cases_in_reach(user=user, cases=Case.objects.filter(pk__in=case_ids))
+    visible = set(reach.visible.values_list("pk", flat=True)) if case_ids else set()
+    for figure in figures:
+        figure.case_out_of_reach = bool(figure.case_id) and figure.case_id not in visible
+    return figures

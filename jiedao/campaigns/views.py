@@ -120,7 +120,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign, level: Unit, trail
         "definitions": DEFINITIONS, "children": children, "level_query": level_query,
         "community_laggards": laggards(progress.communities, count=LAGGARDS_SHOWN),
         "place_laggards": laggards(progress.key_places, count=LAGGARDS_SHOWN),
-        "hidden_count": on_map.hidden_count, "figures": figures_recent(campaign=campaign, level=level),
+        "hidden_count": on_map.hidden_count, "figures": figures_recent(campaign=campaign, level=level, user=user),
         "may_edit": may_edit, "figure_communities": figure_communities,
         "figure_places": [row.place for row in progress.key_places if row.place.community_id in figure_community_ids],
         "figure_form": figure_form or {"on_date": today.isoformat()}, "figure_errors": figure_errors or {},

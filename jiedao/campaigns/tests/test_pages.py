@@ -235,3 +235,22 @@ def test_a_bad_report_parameter_is_a_400(world, client, scene, campaign_world):
 
     assert _download(client, campaign_world.campaign, format="exe").status_code == 400
     assert _download(client, campaign_world.campaign, date="2026-13-01").status_code == 400
+
+
+def test_an_evidence_figure_names_its_case_only_to_a_reader_who_may_open_it(world, client, campaign_world):
+    from jiedao import clock as jiedao_clock
+    from jiedao.conftest import report
+
+    # A figure of 柳岸 linked to a case of 桃源 (written past the service, which would refuse it): the
+    # page must still not name to 柳岸's secretary a case only 桃源's people may open.
+    case = report(world)
+    EvidenceFigure.objects.create(campaign=campaign_world.campaign, line=campaign_world.garbage,
+                                  community=world.liuan, case=case, on_date=jiedao_clock.now().date(), count=0,
+                                  quantity=Decimal(12), note="清运", entered_by=world.people.leader,
+                                  entered_at=jiedao_clock.now())
+
+    hidden = _page(client, world.people.other_secretary, campaign_world.campaign).content.decode()
+    shown = _page(client, world.people.leader, campaign_world.campaign).content.decode()
+
+    assert case.number not in hidden and "关联案件（不在您的范围内）" in hidden
+    assert f"关联案件 {case.number}" in shown
