@@ -13,7 +13,7 @@ occurrences an inspector counted per item.
   sections + bonus.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -215,6 +215,3 @@ def sheet_score(sheet: Sheet, results: Mapping[int, ItemResult]) -> SheetScore:
     return SheetScore(total=_cents(base + bonus), base=_cents(base), bonus=_cents(bonus),
                       max_score=sheet.max_score, vetoed=total_vetoed, items=items, sections=sections)
 
-
-def results_from(pairs: Iterable[tuple[int, int, bool]]) -> dict[int, ItemResult]:
-    return {key: ItemResult(occurrences=occurrences, vetoed=vetoed) for key, occurrences, vetoed in pairs}
