@@ -242,6 +242,37 @@ def pending_request(*, case: Case) -> CaseRequest | None:
     return case.requests.filter(state=RequestState.PENDING).select_related("requested_by").first()
 
 
+# What ends a case for the resident: a closure (结案, or an approved 自处置) and its rating.
+CLOSING_ACTIONS = frozenset({"close", "rate"})
+
+
+def superseded_closure_event_ids(events) -> frozenset[int]:
+    """The closures and ratings that are no longer current: those a resident's later "not fixed"
+    (`public_not_fixed` on a closed case) sent back to check. They stay in the history, marked as
+    superseded; the case's current closure and rating are only those after the last reopening.
+    `events` in the order they happened."""
+    superseded: set[int] = set()
+    since_reopening: list[int] = []
+    for event in events:
+        if event.action in CLOSING_ACTIONS or (event.action == "review_self_handled"
+                                               and (event.data or {}).get("approved")):
+            since_reopening.append(event.pk)
+        elif event.action == "public_not_fixed" and event.from_state == CaseState.CLOSED:
+            superseded.update(since_reopening)
+            since_reopening = []
+    return frozenset(superseded)
+
+
+def current_rating(*, case: Case):
+    """The rating of the case's current closure, or None while the case is not closed (a rating of a
+    closure sent back by "not fixed" is no longer current: `services._rating_superseded`)."""
+    from .models import CaseRating
+
+    if case.state != CaseState.CLOSED:
+        return None
+    return CaseRating.objects.filter(case=case).first()
+
+
 def case_timeline(*, case: Case):
     return case.events.select_related("actor").prefetch_related("photos").order_by("at", "id")
 
