@@ -6,7 +6,6 @@ from django.test import Client
 
 from jiedao.cases import services
 from jiedao.cases.models import CaseSource
-
 from jiedao.conftest import report, walk_to
 
 pytestmark = pytest.mark.django_db
