@@ -29,6 +29,7 @@ from jiedao.cases.selectors import (
     case_photo_file,
     case_timeline,
     cases_in_inbox,
+    inbox_box_words,
     inbox_boxes,
     inbox_counts,
     merge_links,
@@ -61,6 +62,8 @@ def _inbox_selection(request: HttpRequest):
     user = request.user
     codes = [box.code for box in inbox_boxes(user=user)]
     box = request.GET.get("box") or (codes[0] if codes else "all")
+    if box == "overdue" and box not in codes and "overdue_all" in codes:
+        box = "overdue_all"  # e.g. the dashboard's 超期 tile, for a leader who answers for no piece
     if box not in codes:
         box = codes[0] if codes else "all"
     item_id = id_param(request.GET, "item")
@@ -90,6 +93,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "web/inbox.html", {
         "tabs": tabs, "box": BOX_BY_CODE.get(box), "box_code": box, "rows": rows, "page": page,
+        "box_words": inbox_box_words(user=user, box=box),
         "filters": filters, "query_without_page": query.urlencode(),
         "states": CaseState.choices, "lights": [c for c in DeadlineLight.choices if c[0] != DeadlineLight.NONE],
         "items": CatalogueItem.objects.filter(is_active=True, rules__is_active=True).distinct().order_by("code"),
