@@ -146,6 +146,18 @@ class TimelineEntry:
     actor: str = ""
     # A closure or rating a resident's later "not fixed" sent back (cases.selectors).
     superseded_note: str = ""
+    opinion: str = ""
+
+
+def event_opinion(event: CaseEvent) -> str:
+    """What was written with the step; an escalation's sentence, written by the sweep, is said
+    again in the reader's language from its step and ratio."""
+    data = event.data or {}
+    if event.action == "escalate" and data.get("step") and data.get("ratio") is not None:
+        from jiedao.supervision.services import escalation_title
+
+        return escalation_title(step_code=data["step"], number=event.case.number, ratio=data["ratio"])
+    return event.opinion
 
 
 def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
@@ -160,7 +172,9 @@ def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:
     events = list(events)
     superseded = superseded_closure_event_ids(events)
     return [TimelineEntry(event=event, label=event_label(event.action),
-                          role_label=_label(Role, event.actor_role) if event.actor_role else "",
+                          # "system" (the sweep) is no role: the actor already says 系统
+                          role_label=_label(Role, event.actor_role) if event.actor_role in Role.values else "",
+                          opinion=event_opinion(event),
                           facts=event_facts(event) + _contact_facts(event, contacts),
                           actor=actor_words(event),
                           superseded_note=(_("此前的评价，已被后续反映取代") if event.action == "rate"

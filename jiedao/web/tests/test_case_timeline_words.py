@@ -42,3 +42,18 @@ def test_the_staff_timeline_marks_the_superseded_closure_and_rating(world, clock
     assert entries["public_not_fixed"].superseded_note == ""
     assert entries["public_not_fixed"].actor == "居民"
     assert response.content.decode().count("已被后续反映取代") == 2
+
+
+def test_in_english_the_rating_says_resident_and_its_method_in_words(world, clock, as_user, settings):
+    case = closed_and_rated(world)
+    client = as_user(world.people.shift_lead)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = client.get(f"/cases/{case.number}/")
+
+    rate = next(entry for entry in response.context["timeline"] if entry.event.action == "rate")
+    assert rate.actor == "Resident"
+    assert rate.facts[0][1] == "★★★★☆"
+    html = response.content.decode()
+    assert "portal" not in html.split('class="timeline"')[1]
+    assert "居民" not in html
