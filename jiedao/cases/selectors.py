@@ -365,7 +365,12 @@ def current_rating(*, case: Case):
 
     if case.state != CaseState.CLOSED:
         return None
-    return CaseRating.objects.filter(case=case).first()
+    rating = CaseRating.objects.filter(case=case).first()
+    # A rating older than the closure rated an earlier one (kept by a reopening recorded before
+    # ratings were set aside on "not fixed").
+    if rating is None or (case.closed_at is not None and rating.at < case.closed_at):
+        return None
+    return rating
 
 
 def case_timeline(*, case: Case):

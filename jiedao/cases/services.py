@@ -763,7 +763,10 @@ def case_rate(*, case: Case, score, comment: str = "", source: str = RatingSourc
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.state != CaseState.CLOSED:
                 raise WrongState(_("案件办结后才能评价"))
-            if CaseRating.objects.filter(case=locked).exists():
+            existing = CaseRating.objects.filter(case=locked).first()
+            if existing is not None and locked.closed_at is not None and existing.at < locked.closed_at:
+                _rating_superseded(case=locked)  # it rated an earlier closure: the rate event keeps it
+            elif existing is not None:
                 raise WrongState(_("该案件已经评价过了"))
             rating = CaseRating.objects.create(case=locked, score=score, comment=comment, source=source, at=now,
                                                recorded_by=by)

@@ -303,7 +303,8 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, error.message)
         return render(request, "portal/case.html", {**_case_context(request, case, holder=True),
                                                     "errors": {FIELD_NAMES.get(error.field, error.field): error.message},
-                                                    "values": {"comment": request.POST.get("comment", "")}},
+                                                    "values": {"comment": request.POST.get("comment", ""),
+                                                               "score": request.POST.get("score", "")}},
                       status=400)
     messages.success(request, _("感谢您的评价！"))
     return redirect("portal:track", code=case.tracking_code)

@@ -3,6 +3,8 @@ closed case back to check, the page shows the current stage only — no 已办�
 note, no rating — and the earlier closure and rating stay in the history, marked as superseded;
 the next closure can be rated again."""
 
+from datetime import timedelta
+
 import pytest
 
 from jiedao.cases import services
@@ -65,3 +67,33 @@ def test_the_superseded_rating_is_kept_in_the_history_and_the_next_closure_can_b
     assert CaseRating.objects.get(case=case).score == 2
     assert 'id="rating"' in resident.get(f"/p/t/{case.tracking_code}/").content.decode()
 
+
+
+def test_a_rating_left_over_from_an_earlier_closure_is_not_shown_and_the_new_closure_can_be_rated(
+        world, clock, resident):
+    case = closed_and_rated(world, resident)
+    resident.post(f"/p/t/{case.tracking_code}/update/", {"not_fixed": "yes", "text": "又堆起来了"})
+    # a reopening recorded before ratings were set aside on "not fixed" kept the rating row
+    old = CaseEvent.objects.get(case=case, action="rate")
+    CaseRating.objects.create(case=case, score=5, comment="很快", source="portal", at=old.at)
+    case.refresh_from_db()
+    services.case_check(case=case, by=case.assignee, passed=True)
+    clock.shift(timedelta(minutes=5))
+    services.case_close(case=case, by=world.people.shift_lead)
+
+    page = resident.get(f"/p/t/{case.tracking_code}/")
+    assert (page.context["rating"], page.context["may_rate"]) == (None, True)
+    assert resident.post(f"/p/t/{case.tracking_code}/rate/", {"score": "3"}).status_code == 302
+    assert CaseRating.objects.get(case=case).score == 3
+
+
+def test_a_refused_rating_keeps_the_stars_chosen(world, clock, resident):
+    case = walk_to(world, report(world, by=None, source=CaseSource.RESIDENT, reporter_phone="13900001111"), "closed")
+
+    response = resident.post(f"/p/t/{case.tracking_code}/rate/", {"score": "4", "comment": "长" * 1001})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'name="score" value="4" required checked' in html
+    assert 'name="score" value="5" required checked' not in html
+    assert CaseRating.objects.filter(case=case).count() == 0
