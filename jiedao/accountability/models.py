@@ -88,6 +88,20 @@ class AccountabilityRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def display_name(self) -> str:
+        """The name in the reader's language: the seeded name is the code's label, translated; a
+        name an administrator wrote is data and shown as written."""
+        from django.conf import settings
+        from django.utils import translation
+
+        label = RuleCode(self.code).label if self.code in RuleCode.values else None
+        if label is None:
+            return self.name
+        with translation.override(settings.LANGUAGE_CODE):
+            seeded = str(label)
+        return str(label) if self.name == seeded else self.name
+
     def effective_parameters(self) -> dict[str, int]:
         """The defaults of the rule, overridden by what the administrator set."""
         from .rules import RULES
@@ -170,6 +184,23 @@ class Finding(models.Model):
     @property
     def subject(self):
         return self.subject_unit or self.subject_organisation or self.subject_person
+
+    @property
+    def display_summary(self) -> str:
+        """The summary in the reader's language: the rule's sentence filled again with the subject's
+        name and the stored facts (names are data, shown as written); the stored text, written in
+        the office's language, when the facts no longer fit the sentence."""
+        from .rules import RULES
+
+        definition = RULES.get(self.rule.code) if self.rule_id else None
+        if definition is None:
+            return self.summary
+        subject = self.subject
+        name = getattr(subject, "display_name", None) or getattr(subject, "name", None) or str(subject)
+        try:
+            return str(definition.summary) % {"subject": name, **(self.facts or {})}
+        except (KeyError, TypeError, ValueError):
+            return self.summary
 
     @property
     def subject_kind(self) -> str:

@@ -76,7 +76,7 @@ def _register_xlsx(request: HttpRequest, findings) -> HttpResponse:
                Column(_("建议措施"), width=10), Column(_("状态"), width=10), Column(_("决定"), width=10),
                Column(_("决定理由"), width=30), Column(_("决定人"), width=12), Column(_("决定时间"), "datetime", 18)]
     rows = [(finding.period_start, finding.period_end, finding.get_kind_display(), str(finding.subject),
-             finding.summary, finding.evidence_count, finding.get_proposed_measure_display(),
+             finding.display_summary, finding.evidence_count, finding.get_proposed_measure_display(),
              finding.get_state_display(), finding.get_decision_display(), finding.decision_reason,
              finding.decided_by.display_name if finding.decided_by else "", finding.decided_at)
             for finding in findings.annotate(evidence_count=Count("evidence"))]

@@ -83,6 +83,7 @@ BOXES = [
     Box("to_check", _("待核查")),
     Box("to_close", _("待结案")),
     Box("overdue", _("我的超期")),
+    Box("overdue_all", _("全部超期")),
     Box("reported_by_me", _("我上报的")),
     Box("all", _("全部案件")),
 ]
@@ -139,7 +140,10 @@ def _box_filter(user, code: str) -> Q | None:
         scope = _territorial_scope(user, {Role.SHIFT_LEAD})
         return scope & Q(state=CaseState.CHECKED) if scope else None
     if code == "overdue":
-        return Q(state=CaseState.HANDLING, deadline_at__lt=_now())
+        mine = my_overdue_scope(user)
+        return _overdue() & mine.condition if mine.condition is not None else None
+    if code == "overdue_all":
+        return _overdue() if may_oversee_overdue(user) else None
     if code == "reported_by_me":
         return Q(reporter=user)
     if code == "all":
@@ -149,6 +153,97 @@ def _box_filter(user, code: str) -> Q | None:
 
 def _now() -> datetime:
     return clock.now()
+
+
+# ---------------------------------------------------------------- overdue: mine and all
+
+def _overdue() -> Q:
+    """超期: in handling past the deadline (a suspended case's clock is paused, §4.3)."""
+    return Q(state=CaseState.HANDLING, deadline_at__lt=_now())
+
+
+# Those who oversee the loop rather than answer for a piece of it: the 全部超期 box, every overdue
+# case they may open (cut by cases.access as every list).
+OVERSEEING_ROLES = frozenset({
+    Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.SUPERVISOR,
+    Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER,  # the command centre
+})
+
+
+def may_oversee_overdue(user) -> bool:
+    return user.is_superuser or any(duty.role in OVERSEEING_ROLES for duty in user_duties(user))
+
+
+@dataclass(frozen=True)
+class OverdueScope:
+    """我的超期: which overdue cases a person answers for, as a filter and in words (one line per
+    duty), or no condition when none of their duties makes them answer for an overdue case."""
+
+    condition: Q | None
+    words: list[str]
+
+
+def my_overdue_scope(user) -> OverdueScope:
+    """The overdue cases a person is responsible for, by role (territory.Duty):
+    - department staff (处置人员, 部门管理员): their department's cases;
+    - a dispatcher: the cases they dispatched, and those whose return, extension or suspension
+      request waits on them;
+    - a shift lead: the cases whose void request waits on them;
+    - a grid worker: the cases in their grids; an inspector: the cases they reported;
+    - a community secretary (第一责任人): the cases in their community or with it as 属地责任单位.
+    Leaders, area leaders, 督查员 and administrators answer for no piece: they have 全部超期."""
+    clauses: list[Q] = []
+    words: list[str] = []
+
+    def add(condition: Q, text) -> None:
+        clauses.append(condition)
+        text = str(text)
+        if text not in words:
+            words.append(text)
+
+    for duty in user_duties(user):
+        unit = duty.unit
+        if duty.role in ORGANISATION_ROLES and duty.organisation_id:
+            add(Q(department_id=duty.organisation_id),
+                _("%(department)s的超期案件") % {"department": duty.organisation.name})
+        elif duty.role == Role.DISPATCHER:
+            from .models import CaseEvent
+
+            add(Q(pk__in=CaseEvent.objects.filter(action="dispatch", actor=user).values("case_id")),
+                _("您派遣的超期案件"))
+            if unit is not None:
+                add(within_territory(unit.path) & Q(pk__in=_pending_requests(["return", "extension", "suspension"])),
+                    _("回退、延期或挂账申请待您审批的超期案件"))
+        elif duty.role == Role.SHIFT_LEAD and unit is not None:
+            add(within_territory(unit.path) & Q(pk__in=_pending_requests(["void"])),
+                _("作废申请待您审批的超期案件"))
+        elif duty.role == Role.GRID_WORKER and unit is not None:
+            add(within_territory(unit.path), _("%(unit)s内的超期案件") % {"unit": unit.name})
+        elif duty.role == Role.INSPECTOR:
+            add(Q(reporter=user), _("您上报的超期案件"))
+        elif duty.role == Role.FIRST_RESPONSIBLE and unit is not None:
+            add(within_territory(unit.path) | Q(territorial_owner__path__startswith=unit.path),
+                _("%(unit)s的超期案件（事发地或属地责任单位）") % {"unit": unit.name})
+    if not clauses:
+        return OverdueScope(condition=None, words=[])
+    condition = clauses[0]
+    for clause in clauses[1:]:
+        condition |= clause
+    return OverdueScope(condition=condition, words=words)
+
+
+def _pending_requests(kinds: list[str]):
+    return CaseRequest.objects.filter(state=RequestState.PENDING, kind__in=kinds).values("case_id")
+
+
+def inbox_box_words(*, user, box: str) -> str:
+    """Whose cases a box lists, in words, where the name alone does not say it (the overdue boxes)."""
+    if box == "overdue":
+        mine = my_overdue_scope(user)
+        return str(_("处置期限已过、仍在处置中的案件中由您负责的：%(list)s。") % {"list": str(_("；")).join(mine.words)})
+    if box == "overdue_all":
+        return str(_("您可查看范围内所有处置期限已过、仍在处置中的案件（不论由谁负责）。"))
+    return ""
 
 
 def _is_field(user) -> bool:
@@ -240,6 +335,42 @@ def dispatch_suggestion(*, case: Case) -> DispatchSuggestion:
 
 def pending_request(*, case: Case) -> CaseRequest | None:
     return case.requests.filter(state=RequestState.PENDING).select_related("requested_by").first()
+
+
+# What ends a case for the resident: a closure (结案, or an approved 自处置) and its rating.
+CLOSING_ACTIONS = frozenset({"close", "rate"})
+
+
+def superseded_closure_event_ids(events) -> frozenset[int]:
+    """The closures and ratings that are no longer current: those a resident's later "not fixed"
+    (`public_not_fixed` on a closed case) sent back to check. They stay in the history, marked as
+    superseded; the case's current closure and rating are only those after the last reopening.
+    `events` in the order they happened."""
+    superseded: set[int] = set()
+    since_reopening: list[int] = []
+    for event in events:
+        if event.action in CLOSING_ACTIONS or (event.action == "review_self_handled"
+                                               and (event.data or {}).get("approved")):
+            since_reopening.append(event.pk)
+        elif event.action == "public_not_fixed" and event.from_state == CaseState.CLOSED:
+            superseded.update(since_reopening)
+            since_reopening = []
+    return frozenset(superseded)
+
+
+def current_rating(*, case: Case):
+    """The rating of the case's current closure, or None while the case is not closed (a rating of a
+    closure sent back by "not fixed" is no longer current: `services._rating_superseded`)."""
+    from .models import CaseRating
+
+    if case.state != CaseState.CLOSED:
+        return None
+    rating = CaseRating.objects.filter(case=case).first()
+    # A rating older than the closure rated an earlier one (kept by a reopening recorded before
+    # ratings were set aside on "not fixed").
+    if rating is None or (case.closed_at is not None and rating.at < case.closed_at):
+        return None
+    return rating
 
 
 def case_timeline(*, case: Case):

@@ -690,6 +690,9 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
                     setattr(live, field, value)
                 data |= {"not_fixed": True, "inspector": inspector.pk if inspector else None,
                          "inspector_name": inspector.display_name if inspector else ""}
+                superseded = _rating_superseded(case=live)
+                if superseded:
+                    data["superseded_rating"] = superseded
             elif not_fixed:
                 action = "public_complaint"
                 data |= {"not_fixed": True, "too_late": from_state == CaseState.CLOSED}
@@ -715,10 +718,24 @@ def case_resident_update(*, case: Case, text: str, photos=(), not_fixed: bool = 
     return event
 
 
+def _rating_superseded(*, case: Case) -> dict:
+    """A closed case sent back by "not fixed": its rating judged a closure that no longer stands.
+    The row (which the satisfaction figures read as the rating of the current closure) goes, so the
+    next closure can be rated; what it said stays in the `rate` event and, returned here, in the
+    reopening event's data."""
+    rating = CaseRating.objects.filter(case=case).first()
+    if rating is None:
+        return {}
+    kept = {"score": rating.score, "source": rating.source, "at": rating.at.isoformat()}
+    rating.delete()
+    return kept
+
+
 def case_rate(*, case: Case, score, comment: str = "", source: str = RatingSource.PORTAL,
               tracking_code: str | None = None, by=None, at: datetime | None = None) -> CaseRating:
-    """回访满意度: once per case, only when it is closed; on the portal by whoever holds the case's
-    tracking code, by phone recorded by the command centre."""
+    """回访满意度: once per closure, only when it is closed (a closure a resident's "not fixed" sent
+    back no longer has a rating: the next one may be rated); on the portal by whoever holds the
+    case's tracking code, by phone recorded by the command centre."""
     try:
         score = int(score)
     except (TypeError, ValueError):
@@ -746,7 +763,10 @@ def case_rate(*, case: Case, score, comment: str = "", source: str = RatingSourc
             locked = Case.objects.select_for_update().get(pk=case.pk)
             if locked.state != CaseState.CLOSED:
                 raise WrongState(_("案件办结后才能评价"))
-            if CaseRating.objects.filter(case=locked).exists():
+            existing = CaseRating.objects.filter(case=locked).first()
+            if existing is not None and locked.closed_at is not None and existing.at < locked.closed_at:
+                _rating_superseded(case=locked)  # it rated an earlier closure: the rate event keeps it
+            elif existing is not None:
                 raise WrongState(_("该案件已经评价过了"))
             rating = CaseRating.objects.create(case=locked, score=score, comment=comment, source=source, at=now,
                                                recorded_by=by)

@@ -26,6 +26,8 @@ def test_acting_on_a_stale_page_is_refused(second_action, live_world, live_serve
 
     def give_reason(card):
         card.locator("textarea[name=reason]").fill("重复上报")
+        card.locator("input[name=confirm]").check()
+        second_tab.once("dialog", lambda dialog: dialog.accept())  # 作废 asks once more
     submit_action(second_tab, second_action, fill=give_reason if second_action == "void" else None)
     expect(second_tab.locator(".message--error")).to_have_text("案件已被他人处理，请刷新后重试")
     expect(second_tab.locator(".message--success")).to_have_count(0)

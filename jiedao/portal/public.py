@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from jiedao.cases.models import Case, CaseEvent, CaseState
+from jiedao.cases.selectors import superseded_closure_event_ids
 
 # The public words for a state: residents need "is somebody on it" and "is it done", not the loop.
 _STATUS = {
@@ -109,22 +110,37 @@ class PublicStep:
     text: str
     event_id: int
     is_done: bool = False
+    # A closure or rating a later "not fixed" sent back: kept in the history, no longer current.
+    superseded_note: str = ""
+
+
+def _superseded_note(event: CaseEvent) -> str:
+    return _("此前的评价，已被后续反映取代") if event.action == "rate" else _("已被后续反映取代")
 
 
 def public_timeline(events) -> list[PublicStep]:
+    events = list(events)
+    superseded = superseded_closure_event_ids(events)
     steps = []
     for event in events:
         text = public_step(event)
-        if text is not None:
-            steps.append(PublicStep(at=event.at, text=text, event_id=event.pk, is_done=event.action == "close"))
+        if text is None:
+            continue
+        is_superseded = event.pk in superseded
+        steps.append(PublicStep(at=event.at, text=text, event_id=event.pk,
+                                is_done=event.action == "close" and not is_superseded,
+                                superseded_note=_superseded_note(event) if is_superseded else ""))
     return steps
 
 
 def closing_note(events) -> str:
-    """The note the office wrote for the public when closing (the last close's), or ""."""
+    """The note the office wrote for the public when closing the case, if that closure is the
+    current one (not sent back since by a resident's "not fixed"), or ""."""
+    events = list(events)
+    superseded = superseded_closure_event_ids(events)
     note = ""
     for event in events:
-        if event.action == "close":
+        if event.action == "close" and event.pk not in superseded:
             note = (event.data or {}).get("public_note", "")
     return note
 

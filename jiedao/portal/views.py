@@ -17,8 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from jiedao import clock
 from jiedao.cases.errors import CaseError, InvalidInput
-from jiedao.cases.models import OPEN_STATES, Case, CasePhoto, CasePolicy, CaseRating, CaseState
-from jiedao.cases.selectors import open_cases_near
+from jiedao.cases.models import OPEN_STATES, Case, CasePhoto, CasePolicy, CaseState
+from jiedao.cases.selectors import current_rating, open_cases_near
 from jiedao.cases.services import case_rate, case_resident_update, may_send_back_for_check
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.catalogue.selectors import catalogue_search as catalogue_search_items
@@ -200,7 +200,7 @@ def _case_context(request: HttpRequest, case: Case, *, holder: bool) -> dict:
     events = list(selectors.public_events(case))
     live = _live_case(case) if case.merged_into_id else None
     location = public_location(live or case, blur_m=policy.location_blur_m)
-    rating = CaseRating.objects.filter(case=case).first()
+    rating = current_rating(case=case)
     # A merged duplicate's reporter speaks about the problem, which lives on in the case it joined.
     subject = live or case
     within_window = may_send_back_for_check(case=subject, now=now)
@@ -222,6 +222,8 @@ def _case_context(request: HttpRequest, case: Case, *, holder: bool) -> dict:
         "merged_reports": Case.objects.filter(merged_into=case).count(),
         "live_steps": public_timeline(selectors.public_events(live)) if live else [],
         "live_photos": public_photos(live) if live else None,
+        # The current stage only: a closure and rating a later "not fixed" sent back are in the history.
+        "is_closed": case.state == CaseState.CLOSED,
         "rating": rating, "may_rate": holder and case.state == CaseState.CLOSED and rating is None,
         "may_say_not_fixed": holder and subject.state in {CaseState.FIXED, CaseState.CHECKED, CaseState.CLOSED},
         "within_window": within_window, "reopen_window_days": case_policy.reopen_window_days,
@@ -301,7 +303,8 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, error.message)
         return render(request, "portal/case.html", {**_case_context(request, case, holder=True),
                                                     "errors": {FIELD_NAMES.get(error.field, error.field): error.message},
-                                                    "values": {"comment": request.POST.get("comment", "")}},
+                                                    "values": {"comment": request.POST.get("comment", ""),
+                                                               "score": request.POST.get("score", "")}},
                       status=400)
     messages.success(request, _("感谢您的评价！"))
     return redirect("portal:track", code=case.tracking_code)

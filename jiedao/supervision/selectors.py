@@ -10,4 +10,6 @@ def notifications_unread_count(*, user) -> int:
 
 
 def notifications_of(*, user) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).select_related("case").order_by("-created_at", "-id")
+    return (Notification.objects.filter(recipient=user)
+            .select_related("case", "case__item", "case__department", "escalation", "escalation__step")
+            .order_by("-created_at", "-id"))

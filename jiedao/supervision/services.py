@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from jiedao import clock
 from jiedao.cases.models import Case, CaseEvent, CaseState
@@ -33,6 +34,7 @@ from .models import (
     Channel,
     Delivery,
     DeliveryState,
+    EscalationCode,
     EscalationStep,
     Notification,
     NotificationChannel,
@@ -254,13 +256,50 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
     return len(won), len(notifications), len(deliveries)
 
 
+ESCALATION_TITLE = gettext_lazy("【%(step)s】案件 %(number)s 处置时限已用去 %(percent)s%%")
+ESCALATION_BODY = gettext_lazy("%(item)s，%(address)s；处置单位：%(department)s；处置期限：%(deadline)s。")
+
+
+def escalation_title(*, step_code: str, number: str, ratio) -> str:
+    """An escalation's title in the current language (the timeline and the message list say it
+    again in the reader's language; the stored text is what was sent)."""
+    try:
+        label = str(EscalationCode(step_code).label)
+    except ValueError:
+        label = str(step_code)
+    return str(ESCALATION_TITLE) % {"step": label, "number": number, "percent": int(Decimal(str(ratio)) * 100)}
+
+
+@dataclass(frozen=True)
+class NotificationWords:
+    title: str
+    body: str
+
+
+def notification_words(notification: Notification) -> NotificationWords:
+    """A message in the reader's language. In the office's language the text as it was sent; in
+    another, an escalation's title said again from its step and ratio and the body's labels
+    around the case's names (names are data, shown as written; the deadline is the case's now)."""
+    if (translation.get_language() or "").split("-")[0] == settings.LANGUAGE_CODE.split("-")[0] \
+            or notification.kind != ESCALATION_KIND or notification.escalation is None or notification.case is None:
+        return NotificationWords(notification.title, notification.body)
+    case = notification.case
+    escalation = notification.escalation
+    deadline = f"{timezone.localtime(case.deadline_at):%Y-%m-%d %H:%M}" if case.deadline_at else "—"
+    return NotificationWords(
+        title=escalation_title(step_code=escalation.step.code, number=case.number, ratio=escalation.ratio),
+        body=str(ESCALATION_BODY) % {"item": case.item.name, "address": case.address or "—",
+                                     "department": case.department.name if case.department else "—",
+                                     "deadline": deadline})
+
+
 class _Wording:
     """The texts of a sweep's events and messages, translated once per sweep (a backlog makes
     thousands)."""
 
     def __init__(self) -> None:
-        self.title_text = _("【%(step)s】案件 %(number)s 处置时限已用去 %(percent)s%%")
-        self.body_text = _("%(item)s，%(address)s；处置单位：%(department)s；处置期限：%(deadline)s。")
+        self.title_text = str(ESCALATION_TITLE)
+        self.body_text = str(ESCALATION_BODY)
         self.link_text = _("查看案件：%(url)s")
         self.step_labels: dict[str, str] = {}
 

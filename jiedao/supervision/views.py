@@ -14,7 +14,8 @@ NOTIFICATIONS_PER_PAGE = 30
 def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.notifications_of(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(
         request.GET.get("page"))
-    return render(request, "supervision/notification_list.html", {"page": page})
+    return render(request, "supervision/notification_list.html", {
+        "page": page, "rows": [(notification, services.notification_words(notification)) for notification in page]})
 
 
 @login_required

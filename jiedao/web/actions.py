@@ -96,7 +96,15 @@ def _file(request, case, by, version):
                        opinion=_text(request, "opinion"), expected_version=version)
 
 
+def _confirmed(request: HttpRequest, *, message) -> None:
+    """A step that cannot be undone (作废) is sent only with its box ticked: without script, one
+    mis-click cannot void a case (static/js/page.js asks once more where script runs)."""
+    if request.POST.get("confirm") != "yes":
+        raise InvalidInput(message, field="confirm")
+
+
 def _void(request, case, by, version):
+    _confirmed(request, message=_("请勾选确认后再作废"))
     services.case_void(case=case, by=by, reason=_text(request, "reason"), expected_version=version)
 
 
@@ -134,6 +142,8 @@ def extension_units(case: Case) -> list[tuple[str, str]]:
 def _request(kind: str):
     def run(request, case, by, version):
         extra_minutes = None
+        if kind == "void":
+            _confirmed(request, message=_("请勾选确认后再申请作废"))
         if kind == "extension":
             value = _positive_int(request, "extra_value", message=_("申请延长的时间须为正整数"))
             unit = _text(request, "extra_unit")
@@ -226,11 +236,25 @@ def _close_context(case: Case) -> dict:
 
 
 @dataclass(frozen=True)
+class Confirmation:
+    """Asked in the browser before the form is sent (static/js/page.js reads data-confirm), when
+    `field` has `value` (or always, without a field)."""
+
+    message: str
+    field: str = ""
+    value: str = ""
+
+
+@dataclass(frozen=True)
 class ActionForm:
     template: str
     run: Callable
     context: Callable[[Case], dict] | None = None
     takes_photos: bool = False
+    confirm: Confirmation | None = None
+
+
+VOID_CONFIRMATION = Confirmation(_("确定作废本案件吗？作废后不能恢复。"))
 
 
 ACTION_FORMS: dict[str, ActionForm] = {
@@ -238,17 +262,19 @@ ACTION_FORMS: dict[str, ActionForm] = {
     "send_to_verify": ActionForm("web/actions/inspector.html", _send_to_verify, _inspector_context),
     "verify": ActionForm("web/actions/verify.html", _verify, takes_photos=True),
     "file": ActionForm("web/actions/file.html", _file, _file_context),
-    "void": ActionForm("web/actions/reason.html", _void),
+    "void": ActionForm("web/actions/void.html", _void, confirm=VOID_CONFIRMATION),
     "merge": ActionForm("web/actions/merge.html", _merge, _merge_context),
     "dispatch": ActionForm("web/actions/dispatch.html", _dispatch, _dispatch_context),
     "request_return": ActionForm("web/actions/reason.html", _request("return")),
     "request_extension": ActionForm("web/actions/extension.html", _request("extension"), _extension_context),
     "request_suspension": ActionForm("web/actions/reason.html", _request("suspension")),
-    "request_void": ActionForm("web/actions/reason.html", _request("void")),
+    "request_void": ActionForm("web/actions/void.html", _request("void"),
+                               confirm=Confirmation(_("确定申请作废本案件吗？批准后案件作废，不能恢复。"))),
     "decide_return": ActionForm("web/actions/decide.html", _decide("return"), _decide_context),
     "decide_extension": ActionForm("web/actions/decide.html", _decide("extension"), _decide_context),
     "decide_suspension": ActionForm("web/actions/decide.html", _decide("suspension"), _decide_context),
-    "decide_void": ActionForm("web/actions/decide.html", _decide("void"), _decide_context),
+    "decide_void": ActionForm("web/actions/decide.html", _decide("void"), _decide_context,
+                              confirm=Confirmation(_("确定同意作废本案件吗？作废后不能恢复。"), field="approve", value="yes")),
     "resume": ActionForm("web/actions/opinion.html", _resume),
     "report_fix": ActionForm("web/actions/report_fix.html", _report_fix, takes_photos=True),
     "assign_inspector": ActionForm("web/actions/inspector.html", _assign_inspector, _inspector_context),

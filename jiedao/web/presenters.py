@@ -8,8 +8,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jiedao.cases.models import Case, CaseEvent, CaseSource, ClosureType, RequestKind
-from jiedao.cases.selectors import case_deadline_light
+from jiedao.cases.models import Case, CaseEvent, CaseSource, ClosureType, RatingSource, RequestKind
+from jiedao.cases.selectors import case_deadline_light, superseded_closure_event_ids
 from jiedao.cases.services import remaining_handling_minutes
 from jiedao.cases.workflow import event_label
 from jiedao.catalogue.models import DeadlineUnit
@@ -77,7 +77,11 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
     """The event's `data` as (label, words) pairs; ids the reader cannot use are left out."""
     data = event.data or {}
     facts: list[tuple[str, str]] = []
-    if "source" in data:
+    if event.action == "rate":
+        facts.append((_("评分"), stars(data.get("score"))))
+        if data.get("source"):
+            facts.append((_("评价方式"), _label(RatingSource, data["source"])))
+    elif "source" in data:
         facts.append((_("来源"), _label(CaseSource, data["source"])))
     if data.get("self_handled"):
         facts.append((_("处置方式"), _("自处置")))
@@ -106,12 +110,54 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
     return facts
 
 
+def stars(score) -> str:
+    """A rating of 1–5 as ★★★★☆; anything else as it came."""
+    try:
+        score = int(score)
+    except (TypeError, ValueError):
+        return str(score or "—")
+    if not 1 <= score <= 5:
+        return str(score)
+    return "★" * score + "☆" * (5 - score)
+
+
+# Steps the public take without signing in: a resident on the portal (or through an Open311 client).
+RESIDENT_ACTIONS = frozenset({"public_update", "public_complaint", "public_not_fixed"})
+
+
+def actor_words(event: CaseEvent) -> str:
+    """Who took the step, in words: the staff member's name, 居民 for a resident's word or
+    rating, 系统 for the worker's steps (escalations, sweeps)."""
+    if event.actor_id is not None:
+        return event.actor_name or _("系统")
+    source = (event.data or {}).get("source")
+    if (event.action in RESIDENT_ACTIONS or (event.action == "rate" and source == RatingSource.PORTAL)
+            or (event.action == "report" and source == CaseSource.RESIDENT)):
+        return _("居民")
+    return event.actor_name or _("系统")
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     event: CaseEvent
     label: str
     role_label: str
     facts: list[tuple[str, str]]
+    actor: str = ""
+    # A closure or rating a resident's later "not fixed" sent back (cases.selectors).
+    superseded_note: str = ""
+    opinion: str = ""
+
+
+def event_opinion(event: CaseEvent) -> str:
+    """What was written with the step; an escalation's sentence, written by the sweep, is said
+    again in the reader's language from its step and ratio."""
+    data = event.data or {}
+    if event.action == "escalate" and data.get("step") and data.get("ratio") is not None:
+        from jiedao.supervision.services import escalation_title
+
+        return escalation_title(step_code=data["step"], number=event.case.number, ratio=data["ratio"])
+    return event.opinion
 
 
 def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
@@ -123,7 +169,14 @@ def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
 
 def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:
     """`contacts` (cases.contact.case_contacts) adds a resident's name and contact, as the viewer may see them."""
+    events = list(events)
+    superseded = superseded_closure_event_ids(events)
     return [TimelineEntry(event=event, label=event_label(event.action),
-                          role_label=_label(Role, event.actor_role) if event.actor_role else "",
-                          facts=event_facts(event) + _contact_facts(event, contacts))
+                          # "system" (the sweep) is no role: the actor already says 系统
+                          role_label=_label(Role, event.actor_role) if event.actor_role in Role.values else "",
+                          opinion=event_opinion(event),
+                          facts=event_facts(event) + _contact_facts(event, contacts),
+                          actor=actor_words(event),
+                          superseded_note=(_("此前的评价，已被后续反映取代") if event.action == "rate"
+                                           else _("已被后续反映取代")) if event.pk in superseded else "")
             for event in events]

@@ -29,6 +29,7 @@ from jiedao.cases.selectors import (
     case_photo_file,
     case_timeline,
     cases_in_inbox,
+    inbox_box_words,
     inbox_boxes,
     inbox_counts,
     merge_links,
@@ -61,6 +62,8 @@ def _inbox_selection(request: HttpRequest):
     user = request.user
     codes = [box.code for box in inbox_boxes(user=user)]
     box = request.GET.get("box") or (codes[0] if codes else "all")
+    if box == "overdue" and box not in codes and "overdue_all" in codes:
+        box = "overdue_all"  # e.g. the dashboard's 超期 tile, for a leader who answers for no piece
     if box not in codes:
         box = codes[0] if codes else "all"
     item_id = id_param(request.GET, "item")
@@ -90,6 +93,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "web/inbox.html", {
         "tabs": tabs, "box": BOX_BY_CODE.get(box), "box_code": box, "rows": rows, "page": page,
+        "box_words": inbox_box_words(user=user, box=box),
         "filters": filters, "query_without_page": query.urlencode(),
         "states": CaseState.choices, "lights": [c for c in DeadlineLight.choices if c[0] != DeadlineLight.NONE],
         "items": CatalogueItem.objects.filter(is_active=True, rules__is_active=True).distinct().order_by("code"),
@@ -136,7 +140,13 @@ def _case_or_404(request: HttpRequest, number: str):
 @login_required
 @require_GET
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_or_404(request, number)
+    return _case_page(request, _case_or_404(request, number))
+
+
+def _case_page(request: HttpRequest, case, *, failed_action: str = "", error: CaseError | None = None,
+               status: int = 200) -> HttpResponse:
+    """The case page; after a form's input was refused, that form again with what was chosen and
+    written (`request.POST`), open, with the error beside it."""
     user = request.user
     now = clock.now()
     warning_ratio = float(CasePolicy.current().warning_ratio)
@@ -145,7 +155,10 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         form = ACTION_FORMS.get(action.code)
         if form is None:
             continue
+        is_failed = action.code == failed_action
         forms.append({"action": action, "template": form.template, "takes_photos": form.takes_photos,
+                      "confirm": form.confirm, "values": request.POST if is_failed else {},
+                      "error": error if is_failed else None,
                       **(form.context(case) if form.context else {})})
     photos = list(case.photos.all())
     events = list(case_timeline(case=case))
@@ -153,6 +166,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
     merges = merge_links(user=user, case=case)
     return render(request, "web/case_detail.html", {
         "case": case,
+        "failed_action": failed_action if any(form["error"] for form in forms) else "",
         "merged_into": merges.into.visible.first() if merges.into else None,
         "merged_into_hidden": bool(merges.into and merges.into.hidden_count),
         "duplicates": list(merges.duplicates.visible), "duplicates_hidden": merges.duplicates.hidden_count,
@@ -165,7 +179,7 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
         "may_publish_photos": services.photo_publishing_role(user=user, case=case) is not None,
         "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
-    })
+    }, status=status)
 
 
 @login_required
@@ -194,6 +208,13 @@ def case_act(request: HttpRequest, number: str, action: str) -> HttpResponse:
         raise Http404(_("未知的操作"))
     try:
         form.run(request, case, request.user, expected_version(request))
+    except InvalidInput as error:
+        if error.field == "expected_version":
+            messages.error(request, error.message)
+            return redirect(reverse("web:case-detail", args=[case.number]) + f"#action-{action}")
+        # A refused input: the same form again, keeping what was chosen, with the error beside it.
+        messages.error(request, error.message)
+        return _case_page(request, case, failed_action=action, error=error, status=400)
     except CaseError as error:
         messages.error(request, error.message)
         return redirect(reverse("web:case-detail", args=[case.number]) + f"#action-{action}")

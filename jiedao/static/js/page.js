@@ -1,6 +1,8 @@
 /* Small behaviours every page may use, declared in the markup with data attributes (the
    Content-Security-Policy allows no inline script and no inline event handler):
    - data-autosubmit on a <select>: choosing an option submits its form;
+   - data-confirm on a <form>: asked once more before it is sent (作废); with data-confirm-field and
+     data-confirm-value, only when that field has that value (同意 a void request);
    - on a phone the inbox's tabs scroll sideways: the open one is brought into view. */
 (function () {
   "use strict";
@@ -10,6 +12,17 @@
     if (field.matches && field.matches("[data-autosubmit]") && field.form) {
       field.form.requestSubmit ? field.form.requestSubmit() : field.form.submit();
     }
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-confirm]")) { return; }
+    var field = form.getAttribute("data-confirm-field");
+    if (field) {
+      var input = form.elements[field];
+      if (!input || input.value !== form.getAttribute("data-confirm-value")) { return; }
+    }
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
   });
 
   function ready() {

@@ -42,13 +42,15 @@ def form(world, code: str) -> dict:
     """A form that the permitted person's post would carry, so a refusal can only be the person's."""
     p = world.people
     data = {"send_to_verify": {"inspector": p.inspector.pk}, "verify": {"confirmed": "yes", "photos": make_upload()},
-            "void": {"reason": "重复上报"}, "dispatch": {"department": world.cleaning.pk},
+            "void": {"reason": "重复上报", "confirm": "yes"}, "dispatch": {"department": world.cleaning.pk},
             "request_extension": {"extra_value": "2", "extra_unit": "working_hours"},
             "report_fix": {"opinion": "已清运", "photos": make_upload()},
             "assign_inspector": {"inspector": p.grid_worker.pk}, "check": {"passed": "yes", "photos": make_upload()},
             }.get(code, {})
     if code.startswith("request_"):
         data["reason"] = "需协调产权单位"
+    if code == "request_void":
+        data["confirm"] = "yes"
     if code.startswith("decide_") or code == "review_self_handled":
         data["approve"] = "yes"
     if code == "merge":
@@ -250,7 +252,10 @@ def test_a_bad_action_form_is_refused_with_a_message_and_changes_nothing(
 
     response = act(as_user(getattr(world.people, who)), case, code, {**form(world, code), **fields})
 
-    assert (response.status_code, response["Location"]) == (302, f"/cases/{case.number}/#action-{code}")
+    if code == "dispatch":  # a refused input: the page again, the form as it was sent (issue 10, point 12)
+        assert response.status_code == 400
+    else:  # a stale or garbled form: the page as it is now
+        assert (response.status_code, response["Location"]) == (302, f"/cases/{case.number}/#action-{code}")
     assert messages_of(response) == [message]
     assert snapshot(case) == before
 

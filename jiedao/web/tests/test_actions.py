@@ -25,7 +25,7 @@ def snapshot(case) -> tuple[str, int, int]:
 # (state the case is walked to, action, permitted person, refused person, form data, state after)
 MATRIX = [
     (None, "accept", "intake_clerk", "dispatcher", {"opinion": "受理"}, "accepted"),
-    (None, "void", "shift_lead", "intake_clerk", {"reason": "重复上报"}, "voided"),
+    (None, "void", "shift_lead", "intake_clerk", {"reason": "重复上报", "confirm": "yes"}, "voided"),
     ("accepted", "file", "shift_lead", "intake_clerk", {}, "filed"),
     ("filed", "dispatch", "dispatcher", "shift_lead", {"department": "cleaning"}, "handling"),
     ("handling", "request_suspension", "handler", "other_handler", {"reason": "需协调产权单位"}, "handling"),

@@ -32,7 +32,7 @@ def test_intake_clerk_inbox_opens_on_cases_to_accept_with_their_count(world, fre
     response = as_user(world.people.intake_clerk).get(reverse("web:inbox"))
 
     assert response.status_code == 200
-    assert [tab.box.code for tab in response.context["tabs"]] == ["to_accept", "overdue", "reported_by_me", "all"]
+    assert [tab.box.code for tab in response.context["tabs"]] == ["to_accept", "overdue_all", "reported_by_me", "all"]
     assert {tab.box.code: tab.count for tab in response.context["tabs"]}["to_accept"] == 1
     assert [case.number for case, _light in response.context["rows"]] == [fresh_case.number]
 
