@@ -17,7 +17,7 @@ from jiedao.cases.selectors import cases_in_reach
 from jiedao.reports.bulletin import Bulletin, BulletinTable
 from jiedao.territory.models import Unit, UnitLevel
 
-from .indicators import RATES, BaseCounts
+from .indicators import COUNT_LABELS, RATES, BaseCounts
 from .measures import PERCENT, as_percent, figure_text, headline_for
 from .models import ObjectType, RankingPublication, RankingRule
 from .periods import Period
@@ -65,15 +65,24 @@ def _whole(rows: list[EvaluationRow]) -> tuple[str, BaseCounts, dict]:
     return "", BaseCounts(), {key: None for key in RATES}
 
 
+# The indicator tables' columns after the key ones (名次, 单位, 综合指标值, 等级): a count or a rate.
+INDICATOR_COLUMNS = (("count", "due_handling"), ("rate", "on_time_handling_rate"), ("count", "due_closure"),
+                     ("count", "closed"), ("rate", "closure_rate"), ("rate", "on_time_closure_rate"),
+                     ("rate", "rework_rate"), ("count", "overdue_pending"))
+
+
 def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "") -> BulletinTable:
+    def cell(row: EvaluationRow, kind: str, name: str) -> str:
+        return str(getattr(row.counts, name)) if kind == "count" else _percent(row.rates[name])
+
     return BulletinTable(
         title=title, note=note,
-        columns=[_("名次"), _("单位"), _("应处置"), _("按期处置率"), _("应结案"), _("结案率"), _("按期结案率"),
-                 _("返工率"), _("超期待处置"), _("综合指标值"), _("等级")],
-        rows=[[str(index), row.name, str(row.counts.due_handling), _percent(row.rates["on_time_handling_rate"]),
-               str(row.counts.due_closure), _percent(row.rates["closure_rate"]),
-               _percent(row.rates["on_time_closure_rate"]), _percent(row.rates["rework_rate"]),
-               str(row.counts.overdue_pending), _number(row.composite), row.grade or EMPTY]
+        # Key columns first, then the evaluation page's names (COUNT_LABELS, RATES).
+        columns=[_("名次"), _("单位"), _("综合指标值"), _("等级"),
+                 *[str(COUNT_LABELS[name] if kind == "count" else RATES[name].label)
+                   for kind, name in INDICATOR_COLUMNS]],
+        rows=[[str(index), row.name, _number(row.composite), row.grade or EMPTY,
+               *[cell(row, kind, name) for kind, name in INDICATOR_COLUMNS]]
               for index, row in enumerate(rows, start=1)],
         key_columns=2,
     )

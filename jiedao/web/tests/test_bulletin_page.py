@@ -30,7 +30,7 @@ def test_the_page_shows_this_months_bulletin(world, closed_case, client):
     assert "关于人居环境整治工作情况的通报" in page
     assert "2026-11-01 — 2026-11-30" in page
     assert "桃源社区" in page and "<svg" in page  # the community chart
-    assert dict(response.context["bulletin"].figures)["结案"] == "1"
+    assert dict(response.context["bulletin"].figures)["结案数"] == "1"
 
 
 def test_a_custom_period_is_read_from_two_dates(world, closed_case, client):
@@ -39,7 +39,7 @@ def test_a_custom_period_is_read_from_two_dates(world, closed_case, client):
     response = client.get("/bulletin/", {"period": "custom", "from": "2026-11-18", "to": "2026-11-30"})
 
     assert response.context["bulletin"].period_label == "2026-11-18 — 2026-11-30"
-    assert dict(response.context["bulletin"].figures)["上报"] == "0"  # the case came on the 17th
+    assert dict(response.context["bulletin"].figures)["上报数"] == "0"  # the case came on the 17th
     assert "period=custom&amp;from=2026-11-18&amp;to=2026-11-30&amp;format=pdf" in response.content.decode()
 
 
@@ -102,5 +102,5 @@ def test_an_office_that_has_not_seeded_its_scoring_still_gets_counts(world, cloc
     response = client.get("/bulletin/")
 
     assert response.status_code == 200
-    assert dict(response.context["bulletin"].figures)["结案"] == "1"
+    assert dict(response.context["bulletin"].figures)["结案数"] == "1"
     assert response.context["bulletin"].chart_bars == []  # no weights, no composite to chart
