@@ -104,3 +104,24 @@ def test_an_office_that_has_not_seeded_its_scoring_still_gets_counts(world, cloc
     assert response.status_code == 200
     assert dict(response.context["bulletin"].figures)["结案数"] == "1"
     assert response.context["bulletin"].chart_bars == []  # no weights, no composite to chart
+
+
+def test_the_pdf_headers_and_figures_do_not_break_inside_a_word(world, closed_case, client):
+    """Issue 10, point 9: "按期处置率" on one line, not "按期处" and "置率" (the PDF's text keeps a
+    line break where a cell's text wrapped)."""
+    from pypdf import PdfReader
+
+    client.force_login(world.people.leader)
+    response = client.get("/bulletin/", {"format": "pdf"})
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    bulletin = client.get("/bulletin/").context["bulletin"]
+
+    headers = {header for table in bulletin.tables for header in table.columns}
+    assert {"按期处置率", "超期待处置数", "综合指标值", "超期（工作日）"} <= headers
+    lines = text.splitlines()
+    # each table's header row is one line of text: no header wrapped onto a second line
+    for table in bulletin.tables:
+        assert " ".join(table.columns) in lines, table.title
+    # the figure boxes: each label on a line of its own, whole
+    for label, _value in bulletin.figures:
+        assert label in lines, label
