@@ -70,8 +70,11 @@ def test_on_a_phone_the_name_stays_in_view_while_the_table_scrolls(evaluated, li
     }""")
     after = page.evaluate("document.querySelector('table.evaluation tbody td.sticky-col--name')"
                           ".getBoundingClientRect().left")
+    header = page.evaluate("document.querySelector('table.evaluation thead th.sticky-col--name')"
+                           ".getBoundingClientRect().left")
     assert before["wide"] and before["scrolled"] > 0
     assert abs(after - before["left"]) < 1  # sticky: it did not move with the table
+    assert abs(header - after) < 1  # and its header stays above it
     screenshot(page, "evaluation-phone")
 
 
