@@ -23,10 +23,10 @@ from .models import ObjectType, RankingPublication, RankingRule
 from .periods import Period
 from .selectors import (
     EvaluationRow,
+    black_board,
     cases_behind,
     evaluation_for,
     inspection_scores_for,
-    black_board,
     publication_rows,
     ranked,
     ranked_count,

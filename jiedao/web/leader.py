@@ -207,15 +207,16 @@ def _people(*, unit: Unit, period: Period) -> dict:
 
 
 def unit_outline(unit: Unit) -> dict | None:
-    """The unit's boundary for the map to zoom to: its own, else its grids' (as a FeatureCollection)."""
+    """The unit's boundary for the map to zoom to: its own, else its grids' (as a FeatureCollection);
+    None for a unit holding every grid (the map's own view)."""
     from jiedao.territory.models import UnitLevel
 
+    grids = Unit.objects.filter(level=UnitLevel.GRID, is_active=True, boundary__isnull=False)
     shapes = ([unit.boundary] if unit.boundary else
-              [boundary for boundary in Unit.objects.filter(level=UnitLevel.GRID, is_active=True,
-                                                            path__startswith=unit.path, boundary__isnull=False)
-               .values_list("boundary", flat=True) if boundary])
-    if not shapes:
-        return None
+              [boundary for boundary in grids.filter(path__startswith=unit.path).values_list("boundary", flat=True)
+               if boundary])
+    if not shapes or (not unit.boundary and len(shapes) == grids.count()):
+        return None  # nothing to outline, or every grid: the map shows them all anyway
     return {"type": "FeatureCollection",
             "features": [{"type": "Feature", "geometry": shape, "properties": {"name": unit.name}} for shape in shapes]}
 
@@ -284,7 +285,13 @@ def evaluation(request: HttpRequest) -> HttpResponse:
     period, best first (the 综合指标值 and grade right after the name); every count opens to the cases
     behind it, every empty rate is "—". `?unit=` drills down: the units right below one unit, and at a
     grid the people behind its figures."""
-    from jiedao.evaluation.indicators import COUNT_DEFINITIONS, COUNT_LABELS, MEASURED_ON, RATES, rate_definition
+    from jiedao.evaluation.indicators import (
+        COUNT_DEFINITIONS,
+        COUNT_LABELS,
+        MEASURED_ON,
+        RATES,
+        rate_definition,
+    )
     from jiedao.evaluation.measures import COMPOSITE_DEFINITION, grade_definition
     from jiedao.evaluation.selectors import evaluation_for
 
@@ -331,7 +338,13 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 def figure_definitions(request: HttpRequest) -> HttpResponse:
     """口径: what every figure of the leader's pages counts, from the same definitions the figures
     are computed with."""
-    from jiedao.evaluation.indicators import COUNT_DEFINITIONS, COUNT_LABELS, COUNT_NAMES, RATES, rate_definition
+    from jiedao.evaluation.indicators import (
+        COUNT_DEFINITIONS,
+        COUNT_LABELS,
+        COUNT_NAMES,
+        RATES,
+        rate_definition,
+    )
     from jiedao.evaluation.measures import COMPOSITE_DEFINITION, grade_definition, headline_figures
 
     if not may_view_dashboard(user=request.user):

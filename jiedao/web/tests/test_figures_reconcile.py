@@ -10,7 +10,7 @@ register entry of last month waiting for a decision."""
 import html
 import io
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 import pytest
 

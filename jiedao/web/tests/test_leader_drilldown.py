@@ -76,7 +76,7 @@ def test_the_dashboard_drills_to_the_grid_its_people_and_zooms_the_map(world, mo
     community = client.get("/dashboard/", {"unit": world.taoyuan.pk})
     grid = client.get("/dashboard/", {"unit": world.grids[0].pk})
 
-    assert len(top.context["map_data"]["focus"]["features"]) == 4  # every grid of the sub-district
+    assert top.context["map_data"]["focus"] is None  # every grid: the map's own view, no second outline
     assert len(community.context["map_data"]["focus"]["features"]) == 2  # 桃源's two grids
     assert grid.context["map_data"]["focus"]["features"][0]["geometry"] == world.grids[0].boundary
     grid_page = grid.content.decode()
@@ -112,7 +112,7 @@ def published(world, clock):
 def test_the_public_board_lists_the_black_worst_first_with_real_ranks(world, published, client):
     public = client.get("/public/rankings/")
 
-    (rule, publication, _inspection), = public.context["boards"]
+    (_rule, publication, _inspection), = public.context["boards"]
     assert [(row["name"], row["rank"]) for row in publication.black] == [
         ("四社区", 4), ("三社区", 3), ("五社区", None)]
     page = public.content.decode()
