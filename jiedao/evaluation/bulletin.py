@@ -17,16 +17,19 @@ from jiedao.cases.selectors import cases_in_reach
 from jiedao.reports.bulletin import Bulletin, BulletinTable
 from jiedao.territory.models import Unit, UnitLevel
 
-from .indicators import RATES, BaseCounts
+from .indicators import COUNT_LABELS, RATES, BaseCounts
+from .measures import PERCENT, as_percent, figure_text, headline_for
 from .models import ObjectType, RankingPublication, RankingRule
 from .periods import Period
 from .selectors import (
     EvaluationRow,
+    black_board,
     cases_behind,
     evaluation_for,
     inspection_scores_for,
     publication_rows,
     ranked,
+    ranked_count,
     shared_counts,
 )
 
@@ -36,7 +39,8 @@ EMPTY = "—"
 
 
 def _percent(value: Decimal | None) -> str:
-    return EMPTY if value is None else f"{value * 100:.1f}%"
+    """A share 0–1 as every page writes it (`measures.as_percent`: one decimal, half up)."""
+    return figure_text(as_percent(value), PERCENT)
 
 
 def _number(value) -> str:
@@ -61,16 +65,26 @@ def _whole(rows: list[EvaluationRow]) -> tuple[str, BaseCounts, dict]:
     return "", BaseCounts(), {key: None for key in RATES}
 
 
+# The indicator tables' columns after the key ones (名次, 单位, 综合指标值, 等级): a count or a rate.
+INDICATOR_COLUMNS = (("count", "due_handling"), ("rate", "on_time_handling_rate"), ("count", "due_closure"),
+                     ("count", "closed"), ("rate", "closure_rate"), ("rate", "on_time_closure_rate"),
+                     ("rate", "rework_rate"), ("count", "overdue_pending"))
+
+
 def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "") -> BulletinTable:
+    def cell(row: EvaluationRow, kind: str, name: str) -> str:
+        return str(getattr(row.counts, name)) if kind == "count" else _percent(row.rates[name])
+
     return BulletinTable(
         title=title, note=note,
-        columns=[_("名次"), _("单位"), _("应处置"), _("按期处置率"), _("应结案"), _("结案率"), _("按期结案率"),
-                 _("返工率"), _("超期待处置"), _("综合指标值"), _("等级")],
-        rows=[[str(index), row.name, str(row.counts.due_handling), _percent(row.rates["on_time_handling_rate"]),
-               str(row.counts.due_closure), _percent(row.rates["closure_rate"]),
-               _percent(row.rates["on_time_closure_rate"]), _percent(row.rates["rework_rate"]),
-               str(row.counts.overdue_pending), _number(row.composite), row.grade or EMPTY]
+        # Key columns first, then the evaluation page's names (COUNT_LABELS, RATES).
+        columns=[_("名次"), _("单位"), _("综合指标值"), _("等级"),
+                 *[str(COUNT_LABELS[name] if kind == "count" else RATES[name].label)
+                   for kind, name in INDICATOR_COLUMNS]],
+        rows=[[str(index), row.name, _number(row.composite), row.grade or EMPTY,
+               *[cell(row, kind, name) for kind, name in INDICATOR_COLUMNS]]
               for index, row in enumerate(rows, start=1)],
+        key_columns=2,
     )
 
 
@@ -99,36 +113,60 @@ def _board_tables(period: Period, rows_by_type: dict) -> list[BulletinTable]:
         # A rule that weighs inspection scores ranks by the blend, not by the 综合指标值 alone.
         columns = [_("名次"), _("单位"), _("排名得分") if rule.uses_inspections else _("综合指标值"), _("等级"),
                    _("说明")]
+        of = ranked_count(rows)
 
-        def listed(flag: str, rows=rows) -> list[list[str]]:
-            return [[_number(row["rank"]), row["name"], _number(row["score"]), row["grade"] or EMPTY,
+        def listed(board: list[dict], of=of) -> list[list[str]]:
+            return [[_rank_of(row["rank"], of), row["name"], _number(row["score"]), row["grade"] or EMPTY,
                      _("一票否决") if row["vetoes"] else ""]
-                    for row in rows if row[flag]]
+                    for row in board]
 
-        tables.append(BulletinTable(title=f"{rule.name} · {_('红榜')}", columns=columns, rows=listed("is_red"),
-                                    note=note))
-        tables.append(BulletinTable(title=f"{rule.name} · {_('黑榜')}", columns=columns, rows=listed("is_black")))
+        tables.append(BulletinTable(title=f"{rule.name} · {_('红榜')}", columns=columns,
+                                    rows=listed([row for row in rows if row["is_red"]]), note=note, key_columns=2))
+        tables.append(BulletinTable(title=f"{rule.name} · {_('黑榜')}", columns=columns, rows=listed(black_board(rows)),
+                                    note=_("从末位起列出，名次为全部 %(n)d 个单位中的实际名次。") % {"n": of},
+                                    key_columns=2))
     return tables
+
+
+def _rank_of(rank: int | None, of: int) -> str:
+    """"5 / 6": the real place among everyone ranked."""
+    return _("未排名") if rank is None else f"{rank} / {of}"
+
+
+def _working_days_overdue(deadline: datetime, as_of: datetime, calendar) -> str:
+    """Working days past the deadline (worktime's calendar: weekends and holidays do not count, 调休
+    working days do), one decimal: a working day is the calendar's working hours of one day."""
+    from decimal import ROUND_DOWN
+
+    minutes = calendar.working_minutes_between(deadline, as_of) if as_of > deadline else 0
+    days = Decimal(minutes) / Decimal(calendar.minutes_per_working_day)
+    return str(days.quantize(Decimal("0.1"), rounding=ROUND_DOWN))
 
 
 def _overdue_table(top: Unit | None, period: Period, now: datetime, viewer) -> BulletinTable:
     """The overdue cases the reader may open (the case pages' rule): the others are counted, not named."""
+    from jiedao.worktime.selectors import working_calendar
+
     behind = (cases_behind(indicator="overdue_pending", start=period.start, end=period.end, unit=top)
               if top is not None else Case.objects.none())
     reach = cases_in_reach(user=viewer, cases=behind)
     cases = list(reach.visible.select_related("item", "grid", "department").order_by("deadline_at")[:OVERDUE_LISTED])
     as_of = min(period.end, now)
-    note = (_("本期派遣的案件中，截至 %(at)s 仍未处置且已超过处置期限的（挂账案件除外），按期限先后列出前 %(n)d 件。")
-            % {"at": f"{timezone.localtime(as_of):%Y-%m-%d %H:%M}", "n": OVERDUE_LISTED})
+    calendar = working_calendar()
+    note = (_("本期派遣的案件中，截至 %(at)s 仍未处置且已超过处置期限的（挂账案件除外），按期限先后列出前 %(n)d 件。"
+              "超期按工作日计：只计工作日历中的工作时间（周末、法定节假日不计，调休上班日计入），"
+              "每个工作日 %(hours)s 小时。")
+            % {"at": f"{timezone.localtime(as_of):%Y-%m-%d %H:%M}", "n": OVERDUE_LISTED,
+               "hours": f"{calendar.minutes_per_working_day / 60:g}"})
     if reach.hidden_count:
         note += ngettext("另有 %(n)d 件不在您的范围内。", "另有 %(n)d 件不在您的范围内。",
                          reach.hidden_count) % {"n": reach.hidden_count}
     return BulletinTable(
-        title=_("超期未处置案件"), note=note,
-        columns=[_("案件编号"), _("问题分类"), _("单元网格"), _("职能部门"), _("处置期限"), _("超期天数")],
+        title=_("超期待处置案件"), note=note,
+        columns=[_("案件编号"), _("问题分类"), _("单元网格"), _("职能部门"), _("处置期限"), _("超期（工作日）")],
         rows=[[case.number, case.item.name, case.grid.name, case.department.name if case.department else EMPTY,
                f"{timezone.localtime(case.deadline_at):%Y-%m-%d %H:%M}",
-               str(max((as_of - case.deadline_at).days, 0))]
+               _working_days_overdue(case.deadline_at, as_of, calendar)]
               for case in cases],
     )
 
@@ -172,19 +210,24 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
     rows_by_type[(ObjectType.DEPARTMENT, "")] = departments
 
     period_label = f"{period.first_day:%Y-%m-%d} — {period.last_day:%Y-%m-%d}"
+    # The headline figures: the dashboard's, by the same function (`measures.headline_for`).
+    headline = headline_for([top], period.start, period.end, now) if top is not None else None
+    figures = [(figure, headline.text(figure.key) if headline else EMPTY)
+               for figure in headline_figures_of_bulletin()]
+    text = dict((figure.key, value) for figure, value in figures)
     summary = [
-        _("%(period)s，%(name)s共受理群众举报和巡查发现的问题 %(reported)d 件（上期 %(before)d 件），立案 %(filed)d 件，"
-          "派遣处置 %(due)d 件，结案 %(closed)d 件。")
-        % {"period": period_label, "name": name or _("全街道"), "reported": counts.reported,
-           "before": counts_before.reported, "filed": counts.filed, "due": counts.due_handling,
-           "closed": counts.closed},
+        _("%(period)s，%(name)s共受理群众举报和巡查发现的问题 %(reported)s 件（上期 %(before)d 件），立案 %(filed)s 件，"
+          "派遣处置 %(due)d 件，结案 %(closed)s 件。")
+        % {"period": period_label, "name": name or _("全街道"), "reported": text["reported"],
+           "before": counts_before.reported, "filed": text["filed"], "due": counts.due_handling,
+           "closed": text["closed"]},
         _("按期处置率 %(handling)s%(handling_change)s；按期结案率 %(closure)s%(closure_change)s；返工率 %(rework)s。"
-          "期末仍有 %(overdue)d 件超期未处置。")
+          "超期待处置 %(overdue)s 件（截至期末）。")
         % {"handling": _percent(rates["on_time_handling_rate"]),
            "handling_change": _wrap(_change(rates["on_time_handling_rate"], rates_before["on_time_handling_rate"])),
-           "closure": _percent(rates["on_time_closure_rate"]),
+           "closure": text["on_time_closure_rate"],
            "closure_change": _wrap(_change(rates["on_time_closure_rate"], rates_before["on_time_closure_rate"])),
-           "rework": _percent(rates["rework_rate"]), "overdue": counts.overdue_pending},
+           "rework": _percent(rates["rework_rate"]), "overdue": text["overdue_pending"]},
     ]
     if counts.rated:
         summary[-1] += _("群众回访 %(rated)d 件，满意率 %(rate)s。") % {
@@ -196,17 +239,16 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
                           "worst": scored[-1].name, "worst_score": scored[-1].composite})
     else:
         summary.append(_("本期没有可评价的社区数据。"))
-    proposed = register(start=period.first_day, end=period.last_day, state=FindingState.PROPOSED).count()
-    if proposed:
-        summary.append(_("问责清单中有 %(n)d 项待领导决定。") % {"n": proposed})
+    if headline is not None and headline.standing.findings_to_decide:
+        summary.append(_("截至 %(at)s，问责清单中有 %(n)s 项待领导决定。")
+                       % {"at": f"{timezone.localtime(now):%Y-%m-%d}", "n": text["findings_to_decide"]})
 
     return Bulletin(
         title=_("关于人居环境整治工作情况的通报"),
         issuer=_("%(name)s人居环境整治工作领导小组办公室") % {"name": name} if name else _("人居环境整治工作领导小组办公室"),
         period_label=period_label, issued_at=now, summary=summary,
-        figures=[(_("上报"), str(counts.reported)), (_("立案"), str(counts.filed)), (_("结案"), str(counts.closed)),
-                 (_("按期结案率"), _percent(rates["on_time_closure_rate"])),
-                 (_("超期未处置"), str(counts.overdue_pending))],
+        figures=[(str(figure.label), value) for figure, value in figures],
+        definitions=[(str(figure.label), str(figure.definition)) for figure, _value in figures],
         chart_title=_("各社区综合指标值"),
         chart_bars=[(row.name, float(row.composite)) for row in scored],
         tables=[
@@ -218,6 +260,17 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
             _findings_table(period),
         ],
     )
+
+
+# The 通报's figures: those of the period, and the register's entries waiting for a decision.
+BULLETIN_FIGURES = ("reported", "filed", "closed", "on_time_closure_rate", "overdue_pending", "findings_to_decide")
+
+
+def headline_figures_of_bulletin():
+    from .measures import headline_figures
+
+    figures = headline_figures()
+    return [figures[key] for key in BULLETIN_FIGURES]
 
 
 def _wrap(text: str) -> str:

@@ -131,6 +131,41 @@ COUNT_LABELS: dict[str, str] = {
 }
 
 
+# 口径: what each count means, in the reader's words (the one text every page's tooltip and the
+# definitions page show; `BaseCounts` says the same for the programmer). A period [start, end) is
+# the 统计期; "期末" is its end, or now while the period is still running.
+COUNT_DEFINITIONS: dict[str, str] = {
+    "reported": _("统计期内上报的案件数，按上报时间计，不论后来是否立案。"),
+    "valid_reported": _("统计期内上报、已立案且未作废的案件数。"),
+    "filed": _("统计期内立案的案件数，按立案时间计。"),
+    "filed_then_voided": _("统计期内立案、后来作废的案件数。"),
+    "public_reported": _("统计期内立案的案件中，由群众、热线或督查检查发现（而不是网格巡查发现）的件数；也是网格员的漏报数。"),
+    "voided": _("统计期内作废的案件数，按作废时间计。"),
+    "dispatches": _("统计期内的派遣次数；回退后重新派遣再计一次。"),
+    "returns": _("统计期内批准的回退（错派）次数。"),
+    "due_handling": _("统计期内派遣（当前派遣）且未作废的案件数。"),
+    "handled": _("应处置的案件中，期末前已报处置完毕的件数。"),
+    "handled_on_time": _("应处置的案件中，在处置期限内报处置完毕的件数。"),
+    "handled_late": _("应处置的案件中，超过处置期限才报处置完毕的件数。"),
+    "pending": _("应处置的案件中，期末仍未处置完毕的件数。"),
+    "overdue_pending": _("统计期内派遣的案件中，截至期末（统计期未结束时为此刻）仍未处置完毕且已超过处置期限的件数；期末处于挂账的不计。"),
+    "suspended": _("应处置的案件中，期末处于挂账（暂停计时）的件数。"),
+    "extended": _("应处置的案件中，批准过延期的件数。"),
+    "due_closure": _("处置数 + 超期待处置数（GB/T 30428.4）。"),
+    "closed": _("统计期内派遣的案件中，期末前已处置完毕并结案的件数（不是统计期内结案的全部案件）。"),
+    "closed_on_time": _("结案的案件中，在处置期限内处置、以正常结案结束的件数。"),
+    "reworked": _("应结案的案件中，至少返工过一次的件数。"),
+    "first_time_closed": _("结案的案件中，没有返工过的件数。"),
+    "error_closed": _("结案的案件中，以差错结案结束的件数。"),
+    "rated": _("结案的案件中，期末前居民已回访评价的件数。"),
+    "satisfied": _("回访的案件中，评分达到满意线（案件设置中的满意最低分）的件数。"),
+    "verify_due": _("统计期内交给此人核实的案件数。"),
+    "verify_on_time": _("交给此人核实的案件中，在核实时限内由此人核实的件数。"),
+    "check_due": _("统计期内此人做的核查（通过或返工）次数。"),
+    "check_on_time": _("此人的核查中，在处置上报后的核查时限内完成的次数。"),
+}
+
+
 def ratio(numerator: int, denominator: int) -> Decimal | None:
     """numerator / denominator, or None when there is nothing to measure."""
     if denominator <= 0:
@@ -152,7 +187,10 @@ class Rate:
 
 
 def _count(name: str) -> Callable[[BaseCounts], int]:
-    return lambda counts: getattr(counts, name)
+    def numerator(counts: BaseCounts) -> int:
+        return getattr(counts, name)
+    numerator.count_name = name  # type: ignore[attr-defined]  # read by rate_definition
+    return numerator
 
 
 # standards.md §3.2; "lower is better" rates score (1 − rate) × 100 (§3 preamble).
@@ -187,6 +225,30 @@ RATES: dict[str, Rate] = {rate.key: rate for rate in [
     Rate("on_time_check_rate", _("按时核查率"), _count("check_on_time"), "check_due", False,
          "§3.2 按时核查数 / 应核查数"),
 ]}
+
+
+
+# 口径 of each rate: its formula in the counts' own names, read from the `Rate` the figure is computed
+# with (a plain count as numerator names itself; the two differences are written here).
+RATE_NUMERATORS: dict[str, str] = {
+    "accurate_filing_rate": _("（立案数 − 立案后作废数）"),
+    "accurate_dispatch_rate": _("（派遣数 − 回退数）"),
+}
+
+
+def rate_definition(key: str) -> str:
+    """"按期结案数 ÷ 应结案数 × 100%" for a rate, from the counts it divides."""
+    rate = RATES[key]
+    numerator = RATE_NUMERATORS.get(key) or _rate_numerator_label(key)
+    text = _("%(numerator)s ÷ %(denominator)s × 100%%") % {
+        "numerator": numerator, "denominator": COUNT_LABELS[rate.denominator]}
+    if rate.lower_is_better:
+        text += _("；越低越好，分值 = (1 − 比率) × 100")
+    return text
+
+
+def _rate_numerator_label(key: str) -> str:
+    return str(COUNT_LABELS[RATES[key].numerator.count_name])  # type: ignore[attr-defined]
 
 
 # What each kind of evaluated object (ObjectType's values) is shown and judged on, in this order

@@ -7,9 +7,9 @@ campaign's completion. Each measure reads the selectors that already define its 
 (`selectors.counts_by_unit`, `selectors.evaluation_for`, the other apps' own selectors): nothing
 here defines an indicator a second time, so the evaluation, the 红黑榜 and the benchmarking
 (对标创建) read the same number for the same unit and period, and any page that shows a figure should
-read it here. (The dashboard's 按期结案率 tile is still its own: closures on time among the closures
-of the period, from the cached dashboard figures — not the 按期结案数 / 应结案数 of GB/T 30428.4 read
-here; it should move to `measure_value` with a cache of its own.)
+read it here. The leader's headline figures (the dashboard's tiles and drill-down, the 通报's
+figures) are `FIGURES` below, read by `headline_for`: one definition (口径, shown as each figure's
+tooltip and on /evaluation/definitions/), one name, one function, on every page.
 
 Keys are stable strings stored in other apps' data (a benchmark criterion names its measure by key):
 
@@ -62,6 +62,7 @@ class Measure:
     reader: Reader = field(repr=False, compare=False)
     behind: str = ""
     source: str = ""
+    definition: str = ""  # 口径, in the reader's words
 
     def values(self, units: list[Unit], start: datetime, end: datetime) -> Values:
         """The figure of each unit (by id) over [start, end); None where there is nothing to measure."""
@@ -129,22 +130,35 @@ def _composite(units: list[Unit], start: datetime, end: datetime) -> Values:
 # would always be "—".
 PEOPLES_RATES = frozenset({"on_time_verify_rate", "on_time_check_rate"})
 # Base counts an office sets targets on (件), and which way is better.
-COUNT_MEASURES = {"reported": True, "closed": True, "overdue_pending": False, "reworked": False,
+COUNT_MEASURES = {"reported": True, "filed": True, "closed": True, "overdue_pending": False, "reworked": False,
                   "error_closed": False}
 
 
+COMPOSITE_DEFINITION = _("各项指标分值按考核方案的权重加权求和（满分 100）；比率越低越好的指标按 (1 − 比率) × 100 计分。")
+
+
+def grade_definition() -> str:
+    """等级's 口径, from the grade scale in force (an administrator's data)."""
+    from .selectors import grade_thresholds
+
+    steps = "，".join(f"{grade} ≥ {min_score:g}" for grade, min_score in
+                     sorted(grade_thresholds(), key=lambda pair: -pair[1]))
+    return _("按综合指标值对照等级表评定：%(steps)s。") % {"steps": steps or "—"}
+
+
 def evaluation_measures() -> list[Measure]:
-    from .indicators import COUNT_LABELS
+    from .indicators import COUNT_DEFINITIONS, COUNT_LABELS, rate_definition
 
     measures = [Measure(key=f"indicator:{key}", label=rate.label, unit=PERCENT,
                         higher_is_better=not rate.lower_is_better, reader=_rate_reader(key),
-                        behind=rate.denominator, source=rate.source)
+                        behind=rate.denominator, source=rate.source, definition=rate_definition(key))
                 for key, rate in RATES.items() if key not in PEOPLES_RATES]
     measures += [Measure(key=f"count:{name}", label=COUNT_LABELS[name], unit=COUNT, higher_is_better=better,
-                         reader=_count_reader(name), behind=name)
+                         reader=_count_reader(name), behind=name, definition=COUNT_DEFINITIONS[name])
                  for name, better in COUNT_MEASURES.items()]
     measures.append(Measure(key="evaluation:composite", label=_("综合指标值"), unit=SCORE, higher_is_better=True,
-                            reader=_composite, source=_("区域综合评价方案的加权分值")))
+                            reader=_composite, source=_("区域综合评价方案的加权分值"),
+                            definition=COMPOSITE_DEFINITION))
     return measures
 
 
@@ -183,3 +197,141 @@ def measure_for(key: str) -> Measure:
 def measure_value(key: str, unit: Unit, start: datetime, end: datetime) -> Decimal | None:
     """One unit's figure over [start, end)."""
     return measure_for(key).values([unit], start, end)[unit.pk]
+
+
+# ---------------------------------------------------------------- the leader's headline figures
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a unit stands: the base counts of a period and the cases open and overdue right now."""
+
+    counts: BaseCounts = field(default_factory=BaseCounts)
+    open_now: int = 0
+    overdue_now: int = 0
+    findings_to_decide: int = 0
+
+    def __add__(self, other: "Standing") -> "Standing":
+        return Standing(counts=self.counts + other.counts, open_now=self.open_now + other.open_now,
+                        overdue_now=self.overdue_now + other.overdue_now,
+                        findings_to_decide=max(self.findings_to_decide, other.findings_to_decide))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline figure: one name and one 口径 on every page (dashboard, evaluation, 通报 and its
+    PDF/Word). `at_this_moment`: a figure of now, not of the period (its name says so)."""
+
+    key: str
+    label: str
+    definition: str
+    unit: str  # COUNT or PERCENT
+    read: Callable[[Standing], Decimal | int | None] = field(repr=False, compare=False)
+    at_this_moment: bool = False
+    count: str = ""  # the base count whose cases are behind the figure (evaluation's drill-down)
+
+    def value(self, standing: Standing) -> Decimal | int | None:
+        return self.read(standing)
+
+    def text(self, standing: Standing) -> str:
+        return figure_text(self.value(standing), self.unit)
+
+
+def figure_text(value, unit: str) -> str:
+    """How every page writes a figure: "62.2%", "182", "—" when there is nothing to measure."""
+    if value is None:
+        return "—"
+    return f"{value}%" if unit == PERCENT else str(value)
+
+
+def _period_count(name: str) -> Figure:
+    from .indicators import COUNT_DEFINITIONS, COUNT_LABELS
+
+    return Figure(key=name, label=COUNT_LABELS[name], definition=COUNT_DEFINITIONS[name], unit=COUNT,
+                  read=lambda standing: getattr(standing.counts, name), count=name)
+
+
+def _period_rate(key: str) -> Figure:
+    from .indicators import rate_definition
+
+    rate = RATES[key]
+    return Figure(key=key, label=rate.label, definition=rate_definition(key), unit=PERCENT,
+                  read=lambda standing: as_percent(rate.of(standing.counts)))
+
+
+def headline_figures() -> dict[str, Figure]:
+    """The leader's figures, in the order the pages show them."""
+    figures = [
+        _period_count("reported"), _period_count("filed"), _period_count("closed"),
+        _period_rate("on_time_closure_rate"), _period_count("overdue_pending"),
+        Figure(key="open_now", label=_("当前未结案件"), unit=COUNT, at_this_moment=True,
+               definition=_("此刻尚未结案（也未作废）的全部案件，不限统计期。"),
+               read=lambda standing: standing.open_now),
+        Figure(key="overdue_now", label=_("当前超期案件"), unit=COUNT, at_this_moment=True,
+               definition=_("此刻处置中且已超过处置期限的全部案件，不限派遣时间；挂账（暂停计时）的不计。"
+                            "与“超期待处置数”不同：后者只计统计期内派遣的案件。"),
+               read=lambda standing: standing.overdue_now),
+        Figure(key="findings_to_decide", label=_("待决定问责事项"), unit=COUNT, at_this_moment=True,
+               definition=_("此刻问责清单中等待领导决定的事项，全街道，不限统计期。"),
+               read=lambda standing: standing.findings_to_decide),
+    ]
+    return {figure.key: figure for figure in figures}
+
+
+def _live_of(units: list[Unit], now: datetime) -> dict[int, tuple[int, int]]:
+    """(open now, overdue now) of each unit, from one grouped read of the open cases."""
+    from .selectors import live_counts_by_grid, units_grids
+
+    by_grid = live_counts_by_grid(now=now)
+    result = {}
+    for unit, grid_ids in units_grids(units).items():
+        result[unit] = (sum(by_grid.get(g, (0, 0))[0] for g in grid_ids),
+                        sum(by_grid.get(g, (0, 0))[1] for g in grid_ids))
+    return result
+
+
+def standings_of(units: list[Unit], start: datetime, end: datetime, now: datetime) -> dict[int, Standing]:
+    """Each unit's standing over [start, end) and at `now` (findings are the office's, not a unit's)."""
+    counts = _counts_of(units, start, end)
+    live = _live_of(units, now)
+    return {unit.pk: Standing(counts=counts.get(unit.pk, BaseCounts()), open_now=live.get(unit.pk, (0, 0))[0],
+                              overdue_now=live.get(unit.pk, (0, 0))[1])
+            for unit in units}
+
+
+def findings_to_decide_count() -> int:
+    """The register's entries waiting for a leader's decision, now (the whole office)."""
+    from jiedao.accountability.models import FindingState
+    from jiedao.accountability.selectors import register
+
+    return register(state=FindingState.PROPOSED).count()
+
+
+@dataclass(frozen=True)
+class Headline:
+    standing: Standing
+    figures: list[tuple[Figure, str]]  # (figure, its text) in page order
+
+    def text(self, key: str) -> str:
+        return next(text for figure, text in self.figures if figure.key == key)
+
+
+def standing_for(units: list[Unit], start: datetime, end: datetime, now: datetime) -> Standing:
+    """The standing of these units taken together (a leader's tops), over [start, end) and at `now`,
+    with the register's entries waiting for a decision (the office's)."""
+    # A top inside another top is counted once, with the outer one.
+    outer = [unit for unit in units if not any(other.pk != unit.pk and unit.path.startswith(other.path)
+                                               for other in units)]
+    total = sum(standings_of(outer, start, end, now).values(), Standing())
+    return Standing(counts=total.counts, open_now=total.open_now, overdue_now=total.overdue_now,
+                    findings_to_decide=findings_to_decide_count())
+
+
+def headline_of(standing: Standing) -> Headline:
+    """The headline figures of a standing, in page order, each with its text."""
+    return Headline(standing=standing,
+                    figures=[(figure, figure.text(standing)) for figure in headline_figures().values()])
+
+
+def headline_for(units: list[Unit], start: datetime, end: datetime, now: datetime) -> Headline:
+    """What the dashboard's tiles and the 通报 show for these units over [start, end) and at `now`."""
+    return headline_of(standing_for(units, start, end, now))

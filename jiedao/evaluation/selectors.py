@@ -18,9 +18,10 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, F, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
-from jiedao.cases.models import Case, CaseEvent, CasePolicy, CaseSource, CaseState, ClosureType
+from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CasePolicy, CaseSource, CaseState, ClosureType
 from jiedao.territory.models import (
     FIELD_ROLES,
     Duty,
@@ -212,6 +213,25 @@ def counts_by_unit(*, level: str, start: datetime, end: datetime) -> dict[Unit, 
     return result
 
 
+def units_grids(units: list[Unit]) -> dict[int, list[int]]:
+    """The grid ids under each unit (a grid is under itself)."""
+    grids = _grids()
+    return {unit.pk: [grid["id"] for grid in grids if grid["path"].startswith(unit.path)] for unit in units}
+
+
+def overdue_now_condition(now: datetime) -> Q:
+    """当前超期: in handling and past the deadline at `now`, whenever it was dispatched (a suspended
+    case is not in handling: its clock is paused)."""
+    return Q(state=CaseState.HANDLING, deadline_at__lt=now)
+
+
+def live_counts_by_grid(*, now: datetime) -> dict[int, tuple[int, int]]:
+    """(open, overdue) cases of each grid at `now`, from one grouped read of the open cases."""
+    rows = (Case.objects.filter(state__in=OPEN_STATES).order_by().values("grid_id")
+            .annotate(open=Count("id"), overdue=Count("id", filter=overdue_now_condition(now))))
+    return {row["grid_id"]: (row["open"], row["overdue"]) for row in rows}
+
+
 # ---------------------------------------------------------------- counts by department
 
 def _dispatch_events_of_returns(*, start: datetime, end: datetime) -> list[tuple[int, int | None]]:
@@ -334,19 +354,82 @@ def counts_by_person(*, start: datetime, end: datetime) -> dict:
     return result
 
 
+# ---------------------------------------------------------------- the people of a unit (drill-down's last step)
+
+# What a department's staff member is shown on: the fixes they reported (处置), with its 口径.
+STAFF_COUNTS = ("handled", "handled_on_time", "handled_late")
+STAFF_COUNT_DEFINITIONS = {
+    "handled": _("统计期内此人在这个单位的案件上报处置完毕的件数。"),
+    "handled_on_time": _("其中在案件处置期限内上报的件数。"),
+    "handled_late": _("其中超过案件处置期限才上报的件数。"),
+}
+
+
+def _fix_condition(*, start: datetime, end: datetime, unit: Unit) -> Q:
+    return _between("at", start, end) & Q(action="report_fix", actor__isnull=False,
+                                          case__territory_path__startswith=unit.path)
+
+
+def _staff_fixes(*, start: datetime, end: datetime, unit: Unit, person=None) -> dict[int, dict[str, set[int]]]:
+    """Per person, the case ids of the fixes they reported in the period on cases under `unit`:
+    处置数 (distinct cases), 按期 (reported at or before the case's deadline) and 超期."""
+    events = CaseEvent.objects.filter(_fix_condition(start=start, end=end, unit=unit))
+    if person is not None:
+        events = events.filter(actor=person)
+    fixes: dict[int, dict[str, set[int]]] = defaultdict(lambda: {name: set() for name in STAFF_COUNTS})
+    for actor_id, case_id, at, deadline in events.values_list("actor_id", "case_id", "at", "case__deadline_at"):
+        mine = fixes[actor_id]
+        mine["handled"].add(case_id)
+        (mine["handled_on_time"] if deadline is None or at <= deadline else mine["handled_late"]).add(case_id)
+    return fixes
+
+
+@dataclass
+class PersonRow:
+    key: int
+    name: str
+    role: str  # 网格员/监督员 or the department's name
+    counts: BaseCounts
+
+
+def people_of(*, unit: Unit, start: datetime, end: datetime) -> tuple[list[PersonRow], list[PersonRow]]:
+    """The people behind a unit's figures: the grid workers and inspectors whose duty covers it
+    (or lies within it), with their field work, and the department staff who reported fixes on its
+    cases in the period, with those fixes."""
+    from jiedao.territory.models import Role
+
+    covering = {duty.user_id: duty for duty in Duty.objects.filter(role__in=FIELD_ROLES, unit__isnull=False)
+                .select_related("unit", "user").order_by("user__username")
+                if unit.path.startswith(duty.unit.path) or duty.unit.path.startswith(unit.path)}
+    by_person = {person.pk: counts for person, counts in counts_by_person(start=start, end=end).items()
+                 if person.pk in covering}
+    field_rows = [PersonRow(key=pk, name=duty.user.display_name, role=str(Role(duty.role).label),
+                            counts=by_person.get(pk, BaseCounts()))
+                  for pk, duty in covering.items()]
+    fixes = _staff_fixes(start=start, end=end, unit=unit)
+    people = {person.pk: person for person in get_user_model().objects.filter(pk__in=fixes.keys())}
+    departments = {duty.user_id: duty.organisation.name for duty in
+                   Duty.objects.filter(user_id__in=fixes.keys(), organisation__isnull=False).select_related("organisation")}
+    staff_rows = sorted((PersonRow(key=pk, name=people[pk].display_name, role=departments.get(pk, ""),
+                                   counts=BaseCounts(**{name: len(ids) for name, ids in mine.items()}))
+                         for pk, mine in fixes.items()), key=lambda row: (-row.counts.handled, row.name))
+    return field_rows, staff_rows
+
+
 # ---------------------------------------------------------------- drill-down
 
 def cases_behind(*, indicator: str, start: datetime, end: datetime, unit: Unit | None = None,
                  department: Organisation | None = None, person=None) -> QuerySet[Case]:
     """The cases behind one count of one object: the same condition the count used. Counts of
-    events (派遣数, 回退数, 核实, 核查) open to the cases those events belong to."""
+    events (派遣数, 回退数, 核实, 核查) open to the cases those events belong to. A person with a
+    unit: a department staff member's fixes on that unit's cases (`people_of`)."""
     if indicator not in COUNT_NAMES:
         raise ValueError(f"unknown count {indicator!r}")
-    if sum(x is not None for x in (unit, department, person)) != 1:
+    if person is not None:
+        return _cases_behind_person(indicator=indicator, start=start, end=end, person=person, unit=unit)
+    if sum(x is not None for x in (unit, department)) != 1:
         raise ValueError("give exactly one of unit, department, person")
     cases = Case.objects.all()
-    if person is not None:
-        return _cases_behind_person(indicator=indicator, start=start, end=end, person=person)
     if indicator == "returns":
         if department is not None:
             ids = [case_id for case_id, dept in _dispatch_events_of_returns(start=start, end=end)
@@ -368,8 +451,12 @@ def cases_behind(*, indicator: str, start: datetime, end: datetime, unit: Unit |
     return cases.filter(condition & scope).order_by("reported_at")
 
 
-def _cases_behind_person(*, indicator: str, start: datetime, end: datetime, person) -> QuerySet[Case]:
+def _cases_behind_person(*, indicator: str, start: datetime, end: datetime, person,
+                         unit: Unit | None = None) -> QuerySet[Case]:
     cases = Case.objects.all()
+    if indicator in STAFF_COUNTS and unit is not None:
+        ids = _staff_fixes(start=start, end=end, unit=unit, person=person).get(person.pk, {}).get(indicator, set())
+        return cases.filter(pk__in=ids).order_by("reported_at")
     if indicator in FIELD_WORK_COUNTS:
         ids = _field_work(start=start, end=end).get(person.pk, {}).get(indicator, [])
         return cases.filter(pk__in=ids).order_by("reported_at")
@@ -582,6 +669,17 @@ def publication_rows(publication: RankingPublication) -> list[dict]:
     """A snapshot's rows, each with the score it was ranked by (snapshots from before inspection
     scores joined the rankings hold only the 综合指标值, which was that score)."""
     return [{"score": row.get("composite"), "inspection": None, **row} for row in publication.rows]
+
+
+def black_board(rows: list[dict]) -> list[dict]:
+    """The 黑榜 (rows as `RankedRow.as_json` or a snapshot's) worst first: the lowest real place
+    first ("第 6 名 / 共 6", then 5th …); a vetoed object without a score, unranked, last."""
+    return sorted((row for row in rows if row["is_black"]), key=lambda row: (row["rank"] is None, -(row["rank"] or 0)))
+
+
+def ranked_count(rows: list[dict]) -> int:
+    """How many objects were ranked: the "共 N" of "第 5 名 / 共 N"."""
+    return sum(1 for row in rows if row["rank"] is not None)
 
 
 def latest_publications(*, rule: RankingRule) -> QuerySet[RankingPublication]:

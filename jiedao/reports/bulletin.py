@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .cells import cell_text
 from .fonts import CJK_FONT, cjk_font_file
@@ -24,6 +25,9 @@ class BulletinTable:
     columns: list[str]
     rows: list[list[str]]
     note: str = ""
+    # Leading columns that stay in view when the table scrolls on a narrow screen: 2 for a
+    # rank and a name, 1 for a name or a number.
+    key_columns: int = 1
 
 
 @dataclass
@@ -37,6 +41,7 @@ class Bulletin:
     chart_title: str = ""
     chart_bars: list[tuple[str, float]] = field(default_factory=list)
     tables: list[BulletinTable] = field(default_factory=list)
+    definitions: list[tuple[str, str]] = field(default_factory=list)  # (figure, 口径), printed at the end
 
 
 def bar_chart_svg(bars: list[tuple[str, float]], *, width: int = 640, bar_height: int = 18) -> str:
@@ -137,6 +142,12 @@ def bulletin_docx(bulletin: Bulletin) -> bytes:
         for row in section.rows:
             for cell, value in zip(table.add_row().cells, row, strict=True):
                 cell.text = cell_text(value)
+    if bulletin.definitions:
+        document.add_heading(_("口径说明"), level=1)
+        for label, definition in bulletin.definitions:
+            paragraph = document.add_paragraph()
+            paragraph.add_run(cell_text(label)).bold = True
+            paragraph.add_run("：" + cell_text(definition))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

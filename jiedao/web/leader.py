@@ -74,49 +74,151 @@ def _dashboard_unit(request: HttpRequest, tops: list[Unit]) -> tuple[Unit | None
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Where the campaign stands: figures, trend, categories, the map with the overdue cases and the
-    repeat points, the units below (drill-down), the latest 红黑榜 and the register's open items."""
+    """Where the campaign stands: the headline figures (`evaluation.measures.headline_for`, the same
+    the evaluation and the 通报 show), trend, categories, the map with the overdue cases and the
+    repeat points zoomed to the unit drilled into, the units below (drill-down) down to the grid and
+    its people, the latest 红黑榜 and the register's open items."""
     from jiedao.accountability.selectors import repeat_points
     from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import latest_publications, publication_rows
+    from jiedao.evaluation.selectors import black_board, latest_publications, publication_rows, ranked_count
 
     user = request.user
     if not may_view_dashboard(user=user):
         raise PermissionDenied
     now = clock.now()
     chosen = _period(request)
-    unit, trail = _dashboard_unit(request, dashboard_tops(user=user))
+    tops = dashboard_tops(user=user)
+    unit, trail = _dashboard_unit(request, tops)
     figures = _dashboard_figures(user=user, period=chosen, now=now, unit=unit, trail=trail)
-    on_time_rate = figures.closed_on_time_count / figures.closed_count * 100 if figures.closed_count else None
+    headline = _headline(units=[unit] if unit is not None else tops, period=chosen, now=now)
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
         publication = latest_publications(rule=rule).first()
         rows = publication_rows(publication) if publication is not None else []
         boards.append({"rule": rule, "publication": publication,
                        "red": [row for row in rows if row["is_red"]][:DASHBOARD_BOARD_ROWS],
-                       "black": [row for row in rows if row["is_black"]][:DASHBOARD_BOARD_ROWS]})
+                       "black": black_board(rows)[:DASHBOARD_BOARD_ROWS], "ranked": ranked_count(rows)})
     hotspots = repeat_points(user=user, start=chosen.first_day, end=chosen.last_day,
                              within=unit.path if len(trail) > 1 else "")
+    breakdown, people = _units_below(unit=unit, period=chosen, now=now) if unit is not None else ([], None)
     return render(request, "web/dashboard.html", {
-        "figures": figures, "on_time_rate": on_time_rate, "period": chosen.code, "periods": PERIODS,
+        "figures": figures, "headline": _headline_tiles(headline, unit=unit, period=chosen),
+        "period": chosen.code, "periods": PERIODS,
         "period_query": _period_query(chosen), "unit": unit, "trail": trail,
-        "breakdown": figures.units_below,
-        "findings_to_decide": register(state=FindingState.PROPOSED).count(),
+        "breakdown": breakdown, "breakdown_figures": _breakdown_figures(), "people": people,
         "findings": register(state=FindingState.PROPOSED)[:DASHBOARD_FINDINGS],
         "boards": boards, "hotspot_count": len(hotspots.points), "hotspots_hidden_count": hotspots.hidden_count,
         "start": chosen.first_day, "last_day": chosen.last_day,
         "chart_data": {"trend": figures.trend, "categories": figures.categories,
-                       "labels": {"reported": _("上报"), "closed": _("结案")}},
+                       "labels": {"reported": _("上报"), "closed": _("当日结案（按结案时间）")}},
         "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points,
                      "hotspots": hotspots.points, "hotspotLabel": _("重复发生点位"),
+                     "focus": unit_outline(unit) if unit is not None else None,
                      "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
                      "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
 
 
 def _dashboard_figures(*, user, period: Period, now, unit: Unit | None, trail: list[Unit], refresh: bool = False):
+    """The trend, the categories and the map's cases (the counts are `_headline`'s)."""
     return dashboard_figures_cached(user=user, start=period.start, end=period.end, now=now,
-                                    unit=unit if len(trail) > 1 else None, breakdown_of=unit, refresh=refresh)
+                                    unit=unit if len(trail) > 1 else None, refresh=refresh)
+
+
+# The headline figures are kept as long as the dashboard's other figures (the worker recomputes
+# each leader's default view every minute): "now" figures may lag by about a minute.
+HEADLINE_CACHE_SECONDS = 150
+
+
+def _headline(*, units: list[Unit], period: Period, now, refresh: bool = False):
+    from django.core.cache import cache
+
+    from jiedao.evaluation.measures import headline_of, standing_for
+
+    key = "headline:" + ",".join(str(unit.pk) for unit in units) + f":{period.start.isoformat()}:{period.end.isoformat()}"
+    standing = None if refresh else cache.get(key)
+    if standing is None:
+        standing = standing_for(units, period.start, period.end, now)
+        cache.set(key, standing, HEADLINE_CACHE_SECONDS)
+    return headline_of(standing)
+
+
+# Where each tile leads: the cases behind a period's count (evaluation's drill-down, cut to the
+# reader's reach), the inbox for the cases of now, the register for the findings.
+ALERT_FIGURES = frozenset({"overdue_now", "overdue_pending", "findings_to_decide"})
+
+
+def _headline_tiles(headline, *, unit: Unit | None, period: Period) -> list[dict]:
+    tiles = []
+    for figure, text in headline.figures:
+        link = ""
+        if figure.count and unit is not None:
+            link = (f"{reverse('web:evaluation-cases')}?object=community&{_period_query(period)}"
+                    f"&indicator={figure.count}&key={unit.pk}")
+        elif figure.key == "open_now":
+            link = f"{reverse('web:inbox')}?box=all&state=handling"
+        elif figure.key == "overdue_now":
+            link = f"{reverse('web:inbox')}?box=overdue"
+        elif figure.key == "findings_to_decide":
+            link = f"{reverse('accountability:finding-table')}?state=proposed"
+        value = figure.value(headline.standing)
+        tiles.append({"figure": figure, "text": text, "link": link,
+                      "alert": figure.key in ALERT_FIGURES and bool(value)})
+    return tiles
+
+
+def _breakdown_figures():
+    """The columns of the units-below table, in order."""
+    from jiedao.evaluation.measures import headline_figures
+
+    return [figure for key, figure in headline_figures().items() if key != "findings_to_decide"]
+
+
+def _units_below(*, unit: Unit, period: Period, now) -> tuple[list[dict], dict | None]:
+    """The units right below `unit` with the headline figures of each; at a grid (nothing below),
+    the people behind its figures."""
+    from jiedao.evaluation.measures import standings_of
+
+    children = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+    if not children:
+        return [], _people(unit=unit, period=period)
+    standings = standings_of(children, period.start, period.end, now)
+    figures = _breakdown_figures()
+    rows = [{"unit": child, "cells": [(figure, figure.text(standings[child.pk]),
+                                       bool(figure.key in ALERT_FIGURES and figure.value(standings[child.pk])))
+                                      for figure in figures]}
+            for child in children]
+    return rows, None
+
+
+def _people(*, unit: Unit, period: Period) -> dict:
+    """The people of a unit for the drill-down's last step: grid workers and inspectors with their
+    field work, department staff with the fixes they reported on the unit's cases."""
+    from jiedao.evaluation.indicators import COUNT_DEFINITIONS, COUNT_LABELS, MEASURED_ON
+    from jiedao.evaluation.selectors import STAFF_COUNT_DEFINITIONS, STAFF_COUNTS, people_of
+
+    field_rows, staff_rows = people_of(unit=unit, start=period.start, end=period.end)
+
+    return {"field": field_rows, "staff": staff_rows, "unit": unit,
+            "field_columns": [(name, COUNT_LABELS[name], COUNT_DEFINITIONS[name])
+                              for name in MEASURED_ON["field_worker"][0]],
+            "staff_columns": [(name, COUNT_LABELS[name], STAFF_COUNT_DEFINITIONS[name]) for name in STAFF_COUNTS],
+            "cases_url": f"{reverse('web:evaluation-cases')}?object=person&{_period_query(period)}&unit={unit.pk}"}
+
+
+def unit_outline(unit: Unit) -> dict | None:
+    """The unit's boundary for the map to zoom to: its own, else its grids' (as a FeatureCollection);
+    None for a unit holding every grid (the map's own view)."""
+    from jiedao.territory.models import UnitLevel
+
+    grids = Unit.objects.filter(level=UnitLevel.GRID, is_active=True, boundary__isnull=False)
+    shapes = ([unit.boundary] if unit.boundary else
+              [boundary for boundary in grids.filter(path__startswith=unit.path).values_list("boundary", flat=True)
+               if boundary])
+    if not shapes or (not unit.boundary and len(shapes) == grids.count()):
+        return None  # nothing to outline, or every grid: the map shows them all anyway
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": shape, "properties": {"name": unit.name}} for shape in shapes]}
 
 
 def dashboard_warm(*, now, within_days: int = 7) -> int:
@@ -135,6 +237,7 @@ def dashboard_warm(*, now, within_days: int = 7) -> int:
         tops = dashboard_tops(user=person)
         unit, trail = (tops[0], [tops[0]]) if len(tops) == 1 else (None, [])
         _dashboard_figures(user=person, period=month, now=now, unit=unit, trail=trail, refresh=True)
+        _headline(units=[unit] if unit is not None else tops, period=month, now=now, refresh=True)
     return len(people)
 
 
@@ -145,8 +248,8 @@ DASHBOARD_FINDINGS = 5
 # ---------------------------------------------------------------- evaluation (考核评价)
 
 EVALUATION_OBJECTS = {
-    "community": ("region", "community"), "grid": ("region", "grid"), "area": ("region", "area"),
-    "department": ("department", ""), "person": ("field_worker", ""),
+    "subdistrict": ("region", "subdistrict"), "area": ("region", "area"), "community": ("region", "community"),
+    "grid": ("region", "grid"), "department": ("department", ""), "person": ("field_worker", ""),
 }
 EVALUATION_CASES_LISTED = 500  # the drill-down page says "最多列出 500 件"
 
@@ -158,25 +261,59 @@ def _evaluation_request(request: HttpRequest):
     return choice, _period(request)
 
 
+def _evaluation_drill(request: HttpRequest) -> tuple[Unit | None, list[Unit], list[Unit]]:
+    """The unit drilled into (`?unit=`), the way down to it, and the units right below it."""
+    key = id_param(request.GET, "unit")
+    if key is None:
+        return None, [], []
+    unit = Unit.objects.filter(pk=key).first()
+    if unit is None:
+        raise Http404
+    trail = list(Unit.objects.filter(path__in=_ancestor_paths(unit.path)).order_by("path"))
+    return unit, trail, list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    parts = path.strip("/").split("/")
+    return ["/" + "/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+
+
 @login_required
 @require_GET
 def evaluation(request: HttpRequest) -> HttpResponse:
     """Indicators of every unit of a level, every department or every grid worker and inspector for a
-    period, best first; every count opens to the cases behind it, every empty rate is "—"."""
-    from jiedao.evaluation.indicators import COUNT_LABELS, MEASURED_ON, RATES
+    period, best first (the 综合指标值 and grade right after the name); every count opens to the cases
+    behind it, every empty rate is "—". `?unit=` drills down: the units right below one unit, and at a
+    grid the people behind its figures."""
+    from jiedao.evaluation.indicators import (
+        COUNT_DEFINITIONS,
+        COUNT_LABELS,
+        MEASURED_ON,
+        RATES,
+        rate_definition,
+    )
+    from jiedao.evaluation.measures import COMPOSITE_DEFINITION, grade_definition
     from jiedao.evaluation.selectors import evaluation_for
 
     choice, chosen = _evaluation_request(request)
-    object_type, level = EVALUATION_OBJECTS[choice]
+    unit, trail, children = _evaluation_drill(request)
+    if unit is not None:
+        choice = "community"  # any unit: the cases behind a count are found by the unit's id
+        object_type, level = "region", children[0].level if children else unit.level
+    else:
+        object_type, level = EVALUATION_OBJECTS[choice]
     counts, rates = MEASURED_ON[object_type]
     rows = evaluation_for(object_type=object_type, level=level, start=chosen.start, end=chosen.end)
+    if unit is not None:
+        wanted = {child.pk for child in children} if children else {unit.pk}
+        rows = [row for row in rows if row.key in wanted]
     if request.GET.get("format") == "xlsx":
-        columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice == "person" else _("单位"), width=20)]
+        columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice == "person" else _("单位"), width=20),
+                    Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)]
                    + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in counts]
-                   + [Column(str(RATES[r].label), "rate", 11) for r in rates]
-                   + [Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)])
-        table = [[index, row.name, *[getattr(row.counts, c) for c in counts],
-                  *[row.rates[r] for r in rates], row.composite, row.grade or "—"]
+                   + [Column(str(RATES[r].label), "rate", 11) for r in rates])
+        table = [[index, row.name, row.composite, row.grade or "—", *[getattr(row.counts, c) for c in counts],
+                  *[row.rates[r] for r in rates]]
                  for index, row in enumerate(rows, start=1)]
         data = table_to_xlsx(title=_("考核评价"), subtitle=f"{chosen.first_day:%Y-%m-%d} – {chosen.last_day:%Y-%m-%d}",
                              columns=columns, rows=table)
@@ -184,12 +321,39 @@ def evaluation(request: HttpRequest) -> HttpResponse:
                         detail={"period": [str(chosen.first_day), str(chosen.last_day)]})
     return render(request, "web/evaluation.html", {
         "rows": rows, "choice": choice, "period": chosen.code, "periods": PERIODS,
-        "period_query": _period_query(chosen),
-        "objects": [("community", _("社区（村）")), ("grid", _("网格")), ("area", _("片区")),
+        "period_query": _period_query(chosen), "unit": unit, "trail": trail,
+        "drillable": object_type == "region",
+        "people": _people(unit=unit, period=chosen) if unit is not None and not children else None,
+        "objects": [("subdistrict", _("街道")), ("area", _("片区")), ("community", _("社区（村）")), ("grid", _("网格")),
                     ("department", _("职能部门")), ("person", _("网格员/监督员"))],
-        "count_columns": [(c, COUNT_LABELS[c]) for c in counts],
-        "rate_columns": [(r, RATES[r].label) for r in rates],
+        "count_columns": [(c, COUNT_LABELS[c], COUNT_DEFINITIONS[c]) for c in counts],
+        "rate_columns": [(r, RATES[r].label, rate_definition(r)) for r in rates],
+        "composite_definition": COMPOSITE_DEFINITION, "grade_definition": grade_definition(),
         "start": chosen.first_day, "last_day": chosen.last_day,
+    })
+
+
+@login_required
+@require_GET
+def figure_definitions(request: HttpRequest) -> HttpResponse:
+    """口径: what every figure of the leader's pages counts, from the same definitions the figures
+    are computed with."""
+    from jiedao.evaluation.indicators import (
+        COUNT_DEFINITIONS,
+        COUNT_LABELS,
+        COUNT_NAMES,
+        RATES,
+        rate_definition,
+    )
+    from jiedao.evaluation.measures import COMPOSITE_DEFINITION, grade_definition, headline_figures
+
+    if not may_view_dashboard(user=request.user):
+        raise PermissionDenied
+    return render(request, "web/figure_definitions.html", {
+        "headline": list(headline_figures().values()),
+        "counts": [(name, COUNT_LABELS[name], COUNT_DEFINITIONS[name]) for name in COUNT_NAMES],
+        "rates": [(key, rate.label, rate_definition(key)) for key, rate in RATES.items()],
+        "composite_definition": COMPOSITE_DEFINITION, "grade_definition": grade_definition(),
     })
 
 
@@ -215,12 +379,18 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     subject = model.objects.filter(pk=key).first()
     if subject is None:
         raise Http404
+    within = {}
+    if scope == "person" and (unit_key := id_param(request.GET, "unit")) is not None:
+        within["unit"] = Unit.objects.filter(pk=unit_key).first()
+        if within["unit"] is None:
+            raise Http404
     # The count is the office's; the list is only what this person may open (the case pages' rule).
     reach = cases_in_reach(user=request.user,
-                           cases=cases_behind(indicator=indicator, start=start, end=end, **{scope: subject}))
+                           cases=cases_behind(indicator=indicator, start=start, end=end, **{scope: subject}, **within))
     cases = reach.visible.select_related("item", "grid", "department").order_by("-reported_at")
     return render(request, "web/evaluation_cases.html", {
         "subject": getattr(subject, "display_name", subject), "indicator_label": COUNT_LABELS[indicator],
+        "within": within.get("unit"),
         "cases": cases[:EVALUATION_CASES_LISTED], "case_count": cases.count(),
         "hidden_count": reach.hidden_count, "start": chosen.first_day, "last_day": chosen.last_day,
         "back": f"{reverse('web:evaluation')}?object={choice}&{_period_query(chosen)}",
@@ -238,7 +408,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
     from django.core.exceptions import ValidationError
 
     from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import ranking
+    from jiedao.evaluation.selectors import black_board, ranked_count, ranking
     from jiedao.evaluation.services import may_publish_rankings, ranking_compute, ranking_publish
 
     if not may_view_dashboard(user=request.user):
@@ -261,12 +431,14 @@ def rankings(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("排名已发布，公开页面可见"))
         return redirect(f"{reverse('web:rankings')}?rule={rule.pk}&period={chosen.code}")
     rows = ranking(rule=rule, start=start, end=end, previous=previous) if rule else []
+    as_json = [item.as_json() for item in rows]
     return render(request, "web/rankings.html", {
         "rules": rules, "rule": rule, "rows": rows, "period": chosen.code,
         "periods": [(code, label) for code, label in PERIODS if code in RANKING_PERIODS],
         "start": chosen.first_day, "last_day": chosen.last_day,
         "may_publish": may_publish_rankings(user=request.user),
-        "red": [item for item in rows if item.is_red], "black": [item for item in rows if item.is_black],
+        "red": [row for row in as_json if row["is_red"]], "black": black_board(as_json),
+        "ranked": ranked_count(as_json),
     })
 
 
@@ -274,7 +446,7 @@ def rankings(request: HttpRequest) -> HttpResponse:
 def public_rankings(request: HttpRequest) -> HttpResponse:
     """The published 红黑榜, for everybody: no sign-in (only what the office chose to publish)."""
     from jiedao.evaluation.models import RankingRule
-    from jiedao.evaluation.selectors import latest_publications, publication_rows
+    from jiedao.evaluation.selectors import black_board, latest_publications, publication_rows, ranked_count
 
     boards = []
     for rule in RankingRule.objects.filter(is_active=True).order_by("pk"):
@@ -282,6 +454,9 @@ def public_rankings(request: HttpRequest) -> HttpResponse:
         if publication is not None:
             rows = publication_rows(publication)
             publication.rows = rows
+            publication.red = [row for row in rows if row["is_red"]]
+            publication.black = black_board(rows)
+            publication.ranked = ranked_count(rows)
             boards.append((rule, publication, any(row["inspection"] is not None for row in rows)))
     return render(request, "web/public_rankings.html", {"boards": boards})
 

@@ -26,5 +26,6 @@ urlpatterns = [
     path("rankings/", leader.rankings, name="rankings"),
     path("public/rankings/", leader.public_rankings, name="public-rankings"),
     path("evaluation/cases/", leader.evaluation_cases, name="evaluation-cases"),
+    path("evaluation/definitions/", leader.figure_definitions, name="figure-definitions"),
     path("bulletin/", leader.bulletin, name="bulletin"),
 ]

@@ -46,7 +46,7 @@ def test_communities_rank_by_their_inspection_average_on_100(world, sheet, clock
                     by=world.people.leader)
     page = client.get(reverse("web:public-rankings")).content.decode()
     assert "检查得分" in page
-    assert "<td>桃源社区</td><td>—</td><td>90.00</td><td>90.00</td>" in page
+    assert '<td class="sticky-col sticky-col--name">桃源社区</td><td>—</td><td>90.00</td><td>90.00</td>' in page
 
 
 def test_a_rule_without_inspection_weight_ranks_by_the_case_indicators_only(world, sheet, clock):

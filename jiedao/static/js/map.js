@@ -100,8 +100,12 @@
     var grids = L.geoJSON(data.grids || { type: "FeatureCollection", features: [] },
                           { style: thinGridStyle, interactive: false });
     var points = (data.points || []).map(function (point) { return [point.lat, point.lon]; });
+    // The unit drilled into (its boundary, or its grids'): the map zooms to it and outlines it.
+    var focus = data.focus ? L.geoJSON(data.focus, { style: gridStyle, interactive: false }) : null;
     // The view must exist before vector layers are added to the map.
-    if (grids.getLayers().length) {
+    if (focus && focus.getLayers().length) {
+      map.fitBounds(focus.getBounds().pad(0.05));
+    } else if (grids.getLayers().length) {
       map.fitBounds(grids.getBounds().pad(0.05));
     } else if (points.length) {
       map.fitBounds(L.latLngBounds(points).pad(0.05));
@@ -109,6 +113,9 @@
       map.setView([30.25, 120.15], 13);
     }
     grids.addTo(map);
+    if (focus) { focus.addTo(map); }
+    element.dataset.focused = focus && focus.getLayers().length ? "yes" : "no";
+    window.JiedaoMap.dashboard = map;
     (data.points || []).forEach(function (point) {
       var marker = L.circleMarker([point.lat, point.lon], {
         radius: point.overdue ? 6 : 4, weight: 1, color: point.overdue ? "#b42318" : "#1f7a4d",

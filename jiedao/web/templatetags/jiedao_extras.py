@@ -31,3 +31,9 @@ def add_days(moment, days):
     if moment is None:
         return None
     return timezone.localtime(moment) + timedelta(days=int(days))
+
+
+@register.filter
+def as_dict(pairs):
+    """[(key, value), …] as a dict, for `lookup`."""
+    return dict(pairs or [])

@@ -30,7 +30,7 @@ def test_the_page_shows_this_months_bulletin(world, closed_case, client):
     assert "关于人居环境整治工作情况的通报" in page
     assert "2026-11-01 — 2026-11-30" in page
     assert "桃源社区" in page and "<svg" in page  # the community chart
-    assert dict(response.context["bulletin"].figures)["结案"] == "1"
+    assert dict(response.context["bulletin"].figures)["结案数"] == "1"
 
 
 def test_a_custom_period_is_read_from_two_dates(world, closed_case, client):
@@ -39,7 +39,7 @@ def test_a_custom_period_is_read_from_two_dates(world, closed_case, client):
     response = client.get("/bulletin/", {"period": "custom", "from": "2026-11-18", "to": "2026-11-30"})
 
     assert response.context["bulletin"].period_label == "2026-11-18 — 2026-11-30"
-    assert dict(response.context["bulletin"].figures)["上报"] == "0"  # the case came on the 17th
+    assert dict(response.context["bulletin"].figures)["上报数"] == "0"  # the case came on the 17th
     assert "period=custom&amp;from=2026-11-18&amp;to=2026-11-30&amp;format=pdf" in response.content.decode()
 
 
@@ -102,5 +102,26 @@ def test_an_office_that_has_not_seeded_its_scoring_still_gets_counts(world, cloc
     response = client.get("/bulletin/")
 
     assert response.status_code == 200
-    assert dict(response.context["bulletin"].figures)["结案"] == "1"
+    assert dict(response.context["bulletin"].figures)["结案数"] == "1"
     assert response.context["bulletin"].chart_bars == []  # no weights, no composite to chart
+
+
+def test_the_pdf_headers_and_figures_do_not_break_inside_a_word(world, closed_case, client):
+    """Issue 10, point 9: "按期处置率" on one line, not "按期处" and "置率" (the PDF's text keeps a
+    line break where a cell's text wrapped)."""
+    from pypdf import PdfReader
+
+    client.force_login(world.people.leader)
+    response = client.get("/bulletin/", {"format": "pdf"})
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    bulletin = client.get("/bulletin/").context["bulletin"]
+
+    headers = {header for table in bulletin.tables for header in table.columns}
+    assert {"按期处置率", "超期待处置数", "综合指标值", "超期（工作日）"} <= headers
+    lines = text.splitlines()
+    # each table's header row is one line of text: no header wrapped onto a second line
+    for table in bulletin.tables:
+        assert " ".join(table.columns) in lines, table.title
+    # the figure boxes: each label on a line of its own, whole
+    for label, _value in bulletin.figures:
+        assert label in lines, label

@@ -23,6 +23,16 @@ def test_period_bounds(code, today, bounds):
     assert period_bounds(code, today=today) == bounds
 
 
+def _tiles(response) -> dict[str, str]:
+    """The dashboard's headline tiles by figure key, as shown."""
+    return {tile["figure"].key: tile["text"] for tile in response.context["headline"]}
+
+
+def _cells(row) -> dict[str, str]:
+    """One row of the units-below table by figure key, as shown."""
+    return {figure.key: text for figure, text, _alert in row["cells"]}
+
+
 def test_leader_sees_the_figures_of_the_period(world, clock, client):
     p = world.people
     walk_to(world, report(world), "closed")                              # closed on time
@@ -39,9 +49,11 @@ def test_leader_sees_the_figures_of_the_period(world, clock, client):
 
     assert response.status_code == 200
     figures = response.context["figures"]
-    assert (figures.open_count, figures.overdue_count) == (1, 1)
-    assert (figures.reported_count, figures.closed_count, figures.closed_on_time_count) == (3, 2, 1)
-    assert response.context["on_time_rate"] == 50.0
+    tiles = _tiles(response)
+    assert (tiles["open_now"], tiles["overdue_now"]) == ("1", "1")
+    assert (tiles["reported"], tiles["closed"], tiles["overdue_pending"]) == ("3", "2", "1")
+    # GB/T 30428.4: 按期结案数 1 / 应结案数 3 (two handled, one overdue and pending) — not 1 of the 2 closed
+    assert tiles["on_time_closure_rate"] == "33.3%"
     assert figures.categories == [("暴露垃圾", 3)]
     assert [(point["overdue"]) for point in figures.open_points] == [True]
     assert "领导驾驶舱" in response.content.decode()
@@ -51,9 +63,10 @@ def test_a_community_secretary_sees_only_their_community(world, clock, client):
     walk_to(world, report(world, column=2, by=world.people.other_grid_worker), "handling")  # 柳岸
     client.force_login(world.people.secretary)                                                # 桃源
 
-    figures = client.get("/dashboard/").context["figures"]
+    response = client.get("/dashboard/")
 
-    assert (figures.open_count, figures.reported_count, figures.open_points) == (0, 0, [])
+    assert response.context["figures"].open_points == []
+    assert (_tiles(response)["open_now"], _tiles(response)["reported"]) == ("0", "0")
 
 
 @pytest.mark.parametrize("persona", ["grid_worker", "intake_clerk", "dispatcher", "handler"])
@@ -68,7 +81,7 @@ def test_an_empty_period_shows_a_dash_not_zero_percent(world, clock, client):
 
     response = client.get("/dashboard/", {"period": "week"})
 
-    assert response.context["on_time_rate"] is None
+    assert _tiles(response)["on_time_closure_rate"] == "—"
     assert response.context["figures"].trend == []
 
 
@@ -105,18 +118,18 @@ def test_the_leader_sees_the_units_below_and_drills_into_one(world, spread, clie
 
     top = client.get("/dashboard/")
     assert [step.name for step in top.context["trail"]] == ["青溪街道"]
-    assert [(row.unit.name, row.open_count) for row in top.context["breakdown"]] == [("东片", 2)]
+    assert [(row["unit"].name, _cells(row)["open_now"]) for row in top.context["breakdown"]] == [("东片", "2")]
 
     area = client.get("/dashboard/", {"unit": world.area.pk})
-    rows = {row.unit.name: row for row in area.context["breakdown"]}
-    assert (rows["桃源社区"].open_count, rows["桃源社区"].overdue_count, rows["桃源社区"].closed_count) == (1, 1, 1)
-    assert (rows["柳岸社区"].open_count, rows["柳岸社区"].reported_count) == (1, 1)
+    rows = {row["unit"].name: _cells(row) for row in area.context["breakdown"]}
+    assert (rows["桃源社区"]["open_now"], rows["桃源社区"]["overdue_now"], rows["桃源社区"]["closed"]) == ("1", "1", "1")
+    assert (rows["柳岸社区"]["open_now"], rows["柳岸社区"]["reported"]) == ("1", "1")
 
     community = client.get("/dashboard/", {"unit": world.liuan.pk})
     assert [step.name for step in community.context["trail"]] == ["青溪街道", "东片", "柳岸社区"]
-    figures = community.context["figures"]
-    assert (figures.open_count, figures.reported_count, figures.closed_count) == (1, 1, 0)
-    assert [row.unit.name for row in community.context["breakdown"]] == ["柳岸社区第3网格", "柳岸社区第4网格"]
+    tiles = _tiles(community)
+    assert (tiles["open_now"], tiles["reported"], tiles["closed"]) == ("1", "1", "0")
+    assert [row["unit"].name for row in community.context["breakdown"]] == ["柳岸社区第3网格", "柳岸社区第4网格"]
 
 
 def test_a_secretary_cannot_drill_into_another_community(world, spread, client):
@@ -195,4 +208,4 @@ def test_the_worker_keeps_the_default_view_of_recent_leaders_warm(world, spread,
     assert client.get("/dashboard/").context["figures"].open_count == 2
     dashboard_warm_task()  # huey runs it at once in tests
     assert client.get("/dashboard/").context["figures"].open_count == 3
-    assert [row.open_count for row in client.get("/dashboard/").context["breakdown"]] == [3]
+    assert [_cells(row)["open_now"] for row in client.get("/dashboard/").context["breakdown"]] == ["3"]

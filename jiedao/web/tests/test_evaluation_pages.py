@@ -80,7 +80,7 @@ def test_grid_workers_and_inspectors_are_measured_on_their_field_work(world, eva
     rows = {row.name: row for row in response.context["rows"]}
     assert rows["王网格"].counts.reported == 1 and rows["王网格"].counts.valid_reported == 1
     assert rows["李监督"].counts.check_due == 1
-    assert [code for code, _label in response.context["rate_columns"]] == [
+    assert [code for code, _label, _definition in response.context["rate_columns"]] == [
         "valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate"]
 
 

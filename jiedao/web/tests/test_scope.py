@@ -177,7 +177,7 @@ def test_people_without_the_leaders_view_do_not_read_the_register(world, spread,
 # ---------------------------------------------------------------- the bulletin
 
 def _overdue(bulletin):
-    return next(table for table in bulletin.tables if table.title == "超期未处置案件")
+    return next(table for table in bulletin.tables if table.title == "超期待处置案件")
 
 
 @pytest.mark.parametrize(("persona", "sees"), READERS.items())
@@ -187,7 +187,7 @@ def test_the_bulletins_overdue_list_names_only_what_the_reader_may_open(world, s
     assert response.status_code == 200
     overdue = _overdue(response.context["bulletin"])
     assert sorted(row[0] for row in overdue.rows) == [spread[name] for name in sees]
-    assert dict(response.context["bulletin"].figures)["超期未处置"] == "3"  # the figure stays the office's
+    assert dict(response.context["bulletin"].figures)["超期待处置数"] == "3"  # the figure stays the office's
     page = response.content.decode()
     assert _named(page, spread) == sees
     assert (f"另有 {3 - len(sees)} 件不在您的范围内。" in overdue.note) == (len(sees) < 3)
