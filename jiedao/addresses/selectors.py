@@ -242,15 +242,36 @@ def location_words(*, longitude: float | None, latitude: float | None, grid_name
 
 # ---------------------------------------------------------------- what the maps draw
 
+# A long road is named again every LABEL_EVERY_M along its course, so its name is on screen wherever
+# the map is.
+LABEL_EVERY_M = 700.0
+
+
+def _label_points(road: Road) -> list[list[float]]:
+    try:
+        geometry = shape(road.line)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return []
+    parts = list(geometry.geoms) if geometry.geom_type == "MultiLineString" else [geometry]
+    points = []
+    for part in parts:
+        if part.is_empty:
+            continue
+        middle_lat = part.centroid.y
+        metres = part.length * _METRES_PER_DEGREE * max(math.cos(math.radians(middle_lat)), 0.3)
+        count = max(1, int(metres // LABEL_EVERY_M))
+        for index in range(count):
+            at = part.interpolate((index + 0.5) / count, normalized=True)
+            points.append([round(at.x, 6), round(at.y, 6)])
+    return points
+
+
 def roads_geojson() -> dict:
-    """The courses of the roads in use, with their names and where to write them (halfway along),
-    for the maps' street layer."""
-    features = []
-    for road in Road.objects.filter(status=AddressStatus.IN_USE).exclude(line=None).only("name", "line"):
-        middle = road_midpoint(road)
-        features.append({"type": "Feature", "geometry": road.line, "properties": {
-            "name": road.name, "labelAt": [round(middle[0], 6), round(middle[1], 6)] if middle else None}})
-    return {"type": "FeatureCollection", "features": features}
+    """The courses of the roads in use, with their names and where to write them (spread along
+    the road), for the maps' street layer."""
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": road.line, "properties": {"name": road.name, "labels": _label_points(road)}}
+        for road in Road.objects.filter(status=AddressStatus.IN_USE).exclude(line=None).only("name", "line")]}
 
 
 def grid_labels() -> list[dict]:

@@ -11,7 +11,7 @@ from django.db import transaction
 from shapely.geometry import LineString, mapping
 from shapely.ops import substring
 
-from jiedao.addresses.models import HouseNumber, Place, PlaceKind, Road
+from jiedao.addresses.models import HouseNumber, PlaceKind, Road
 from jiedao.addresses.services import place_save, road_save
 from jiedao.territory.locator import grid_locator
 

@@ -19,17 +19,17 @@ def location_on_page(user, case) -> str:
     return re.search(r'<dd id="case-location">(.*?)</dd>', page, re.S).group(1).strip()
 
 
-def test_a_point_only_case_shows_the_nearest_address_and_its_grid(world, clock, register):
-    case = report(world, address="", longitude=register.h86.longitude + 0.0003, latitude=register.h86.latitude)
+def test_a_point_only_case_shows_the_nearest_address_and_its_grid(world, clock, address_register):
+    case = report(world, address="", longitude=address_register.h86.longitude + 0.0003, latitude=address_register.h86.latitude)
     assert location_on_page(world.people.intake_clerk, case) == f"桃源路86号附近 · {world.grids[0].name}"
 
 
-def test_with_no_address_within_reach_the_grid_alone(world, clock, register):
+def test_with_no_address_within_reach_the_grid_alone(world, clock, address_register):
     AddressPolicy.objects.update_or_create(pk=1, defaults={"nearest_within_m": 10})
-    case = report(world, address="", longitude=register.h86.longitude + 0.0003, latitude=register.h86.latitude)
+    case = report(world, address="", longitude=address_register.h86.longitude + 0.0003, latitude=address_register.h86.latitude)
     assert location_on_page(world.people.intake_clerk, case) == world.grids[0].name
 
 
-def test_an_address_typed_by_the_reporter_is_kept(world, clock, register):
+def test_an_address_typed_by_the_reporter_is_kept(world, clock, address_register):
     case = report(world, address="桃源路 12 号东侧")
     assert location_on_page(world.people.intake_clerk, case) == "桃源路 12 号东侧"

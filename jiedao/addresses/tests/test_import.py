@@ -1,5 +1,5 @@
-"""Imports of the register from .xlsx and GeoJSON: all or nothing, every refusal by row and column;
-the export reads back in as the same register; the staff page for those who keep it."""
+"""Imports of the address_register from .xlsx and GeoJSON: all or nothing, every refusal by row and column;
+the export reads back in as the same address_register; the staff page for those who keep it."""
 
 import io
 import json
@@ -10,9 +10,8 @@ from openpyxl import Workbook, load_workbook
 
 from jiedao.addresses.models import HouseNumber, Place, Road
 from jiedao.addresses.services import register_import_geojson, register_import_xlsx
+from jiedao.conftest import address_point as at
 from jiedao.territory.services import ImportRejected, RowError
-
-from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +142,7 @@ def signed_in(user):
     return client
 
 
-def test_a_leader_imports_on_the_page_and_exports_what_reads_back(world, register):
+def test_a_leader_imports_on_the_page_and_exports_what_reads_back(world, address_register):
     client = signed_in(world.people.leader)
     page = client.get("/addresses/")
     assert page.status_code == 200
@@ -152,13 +151,13 @@ def test_a_leader_imports_on_the_page_and_exports_what_reads_back(world, registe
     book = load_workbook(io.BytesIO(exported.content))
     assert book.sheetnames == ["道路", "门牌", "建筑与地点"]
     before = sorted((h.label, h.grid_id) for h in HouseNumber.objects.select_related("road"))
-    HouseNumber.objects.filter(pk=register.h86.pk).update(building_name="改过的名字")
+    HouseNumber.objects.filter(pk=address_register.h86.pk).update(building_name="改过的名字")
     upload = io.BytesIO(exported.content)
     upload.name = "addresses.xlsx"
     response = client.post("/addresses/import/", {"file": upload})
     assert response.status_code == 302
     assert sorted((h.label, h.grid_id) for h in HouseNumber.objects.select_related("road")) == before
-    assert HouseNumber.objects.get(pk=register.h86.pk).building_name == ""
+    assert HouseNumber.objects.get(pk=address_register.h86.pk).building_name == ""
     geo = client.get("/addresses/export.geojson")
     assert geo.status_code == 200
     assert len(geo.json()["features"]) == 3 + 7 + 3
@@ -174,7 +173,7 @@ def test_a_refused_import_on_the_page_lists_the_rows_and_writes_nothing(world):
     assert Road.objects.count() == 0
 
 
-def test_a_leader_adds_a_house_number_and_its_grid_is_found(world, register):
+def test_a_leader_adds_a_house_number_and_its_grid_is_found(world, address_register):
     lon, lat = at(1.5)
     response = signed_in(world.people.leader).post("/addresses/house-numbers/", {
         "road": "桃源路", "number": "120", "longitude": str(lon), "latitude": str(lat), "status": "in_use"})
@@ -187,7 +186,7 @@ def test_a_leader_adds_a_house_number_and_its_grid_is_found(world, register):
 
 
 @pytest.mark.parametrize("person", ["intake_clerk", "grid_worker", "handler", "secretary"])
-def test_only_those_who_keep_the_register_open_its_page(world, register, person):
+def test_only_those_who_keep_the_register_open_its_page(world, address_register, person):
     client = signed_in(getattr(world.people, person))
     assert client.get("/addresses/").status_code == 403
     assert client.get("/addresses/export.xlsx").status_code == 403

@@ -10,7 +10,6 @@
     var input = box.querySelector("input[type=search]");
     var list = box.querySelector("[role=listbox]");
     var status = box.querySelector(".address-search__status");
-    var chosen = box.querySelector(".address-search__chosen");
     if (!input || !list) { return; }
     var results = [];
     var active = -1;
@@ -45,7 +44,6 @@
       close();
       var addressField = box.dataset.addressField ? document.querySelector(box.dataset.addressField) : null;
       if (addressField) { addressField.value = result.label; }
-      if (chosen) { chosen.textContent = result.grid ? result.label + " · " + result.grid : result.label; }
       say("");
       document.dispatchEvent(new CustomEvent("jiedao:address-picked", { detail: result }));
     }
@@ -77,7 +75,7 @@
       });
       list.hidden = false;
       input.setAttribute("aria-expanded", "true");
-      say(box.dataset.count ? box.dataset.count.replace("%(n)s", found.length) : "");
+      say(box.dataset.count ? box.dataset.count.replace("{n}", found.length) : "");
     }
 
     function search() {

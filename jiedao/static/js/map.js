@@ -28,16 +28,15 @@
   // Names on the map without any tile server: the roads of the address register as thin lines
   // with their names, each grid's name at its centre; names shown from a zoom where they fit.
   var ROAD_NAMES_FROM_ZOOM = 15;
-  var GRID_NAMES_FROM_ZOOM = 14;
+  var GRID_NAMES_FROM_ZOOM = 15;
 
   function label(text, kind, latlng) {
     var span = document.createElement("span");
     span.className = "map-label__text map-label__text--" + kind;
     span.textContent = text;
-    return L.marker(latlng, {
-      icon: L.divIcon({ className: "map-label map-label--" + kind, html: span, iconSize: null }),
-      interactive: false, keyboard: false
-    });
+    // A permanent tooltip of its own (not a marker: markers are what a person clicks).
+    return L.tooltip({ permanent: true, direction: "center", interactive: false, opacity: 1,
+                       className: "map-label map-label--" + kind }).setLatLng(latlng).setContent(span);
   }
 
   function referenceLayers(map, element, data) {
@@ -49,8 +48,9 @@
     roads.forEach(function (feature) {
       L.geoJSON(feature, { pane: "reference", interactive: false,
                            style: { color: "#7a8796", weight: 2, opacity: 0.8 } }).addTo(map);
-      var at = feature.properties && feature.properties.labelAt;
-      if (at) { label(feature.properties.name, "road", [at[1], at[0]]).addTo(map); }
+      ((feature.properties && feature.properties.labels) || []).forEach(function (at) {
+        label(feature.properties.name, "road", [at[1], at[0]]).addTo(map);
+      });
     });
     grids.forEach(function (grid) { label(grid.name, "grid", [grid.lat, grid.lon]).addTo(map); });
     function byZoom() {
