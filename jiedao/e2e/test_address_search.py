@@ -49,3 +49,20 @@ def test_a_hotline_clerk_places_a_house_number_from_the_suggestions(live_world, 
     expect(clerk.locator("#case-location")).to_have_text("桃源路88号（桃源新村）")
     expect(clerk.locator(".facts")).to_contain_text(world.grids[0].name)
     screenshot(clerk, "3-case")
+
+
+def test_a_configured_tile_service_draws_under_the_maps(live_world, live_server, new_context, sign_in, settings,
+                                                        address_register):
+    """JIEDAO_TILE_URL (here two templates on our own origin, a base and its labels) draws under the
+    staff report map and the public map, with the roads and names over it."""
+    icon = f"{live_server.url}/static/field/icons/icon-192.png"
+    settings.JIEDAO_TILE_URL = f"{icon}?layer=base&z={{z}}&x={{x}}&y={{y}} {icon}?layer=labels&z={{z}}&x={{x}}&y={{y}}"
+    clerk = sign_in(new_context("desktop"), live_world.people.intake_clerk)
+    for page, url, selector in ((clerk, f"{live_server.url}/cases/new/", "#report-map"),
+                                (clerk, f"{live_server.url}/p/map/", "#public-map")):
+        page.goto(url)
+        tiles = page.locator(f"{selector} img.leaflet-tile-loaded")
+        expect(tiles.first).to_be_visible()
+        sources = page.eval_on_selector_all(f"{selector} img.leaflet-tile", "(images) => images.map((i) => i.src)")
+        assert any("layer=base" in src for src in sources) and any("layer=labels" in src for src in sources)
+        assert page.locator(f"{selector}.map--no-tiles").count() == 0
