@@ -44,10 +44,14 @@ def chinese_number(text: str) -> int | None:
     return total + (digit or 0)
 
 
+# No street runs to a hundred thousand: a longer number is not a house number (and would overflow
+# the database's integer).
+LARGEST_HOUSE_NUMBER = 99_999
+
+
 def number_of(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    return chinese_number(text)
+    value = int(text) if text.isdigit() and len(text) <= 6 else chinese_number(text) if not text.isdigit() else None
+    return value if value is not None and value <= LARGEST_HOUSE_NUMBER else None
 
 
 def address_text_normalised(text: str) -> str:

@@ -4,7 +4,8 @@ Open311 client sends, the nearest standard address to a case's point, and what m
 import math
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
@@ -12,12 +13,13 @@ from jiedao.catalogue.search_text import search_query_normalised
 from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import Unit, UnitLevel
 
-from .models import AddressStatus, HouseNumber, Place, Road
+from .models import AddressPolicy, AddressStatus, HouseNumber, Place, Road
 from .parsing import ParsedAddress, address_parse
 
 # Ranks (lower first): what the typed text names exactly, then the roads it begins, then buildings.
 EXACT, ROAD_PREFIX, ROAD_CONTAINS, PLACE = 0, 1, 2, 3
 _PLACE_CANDIDATES = 100
+_HOUSE_CANDIDATES = 500
 _METRES_PER_DEGREE = 111_320.0
 
 
@@ -90,11 +92,11 @@ def address_search(*, query: str, limit: int = 10) -> list[AddressMatch]:
     in_use = HouseNumber.objects.filter(status=AddressStatus.IN_USE)
     if parsed.number is not None and road_rank:
         # Every house number of the matching roads whose number begins with the typed digits.
-        candidates = in_use.filter(road_id__in=list(road_rank))
         digits = str(parsed.number)
-        for house in candidates.select_related("road"):
-            if not str(house.number).startswith(digits):
-                continue
+        candidates = (in_use.filter(road_id__in=list(road_rank))
+                      .annotate(number_text=Cast("number", CharField())).filter(number_text__startswith=digits)
+                      .order_by("road__name", "number", "sub_number"))
+        for house in candidates.select_related("road")[:_HOUSE_CANDIDATES]:
             exact = house.road_id in exact_road_ids and house.number == parsed.number
             if exact:
                 sub_order = 0 if house.sub_number == parsed.sub_number else 1
@@ -230,8 +232,6 @@ def nearest_address(point: tuple[float, float], within_m: float) -> NearestAddre
 
 def location_words(*, longitude: float | None, latitude: float | None, grid_name: str) -> str:
     """事发位置 for a case that has only a point: "桃源路88号附近 · 桃源社区第3网格"."""
-    from .models import AddressPolicy
-
     nearest = None
     if longitude is not None and latitude is not None:
         nearest = nearest_address((longitude, latitude), AddressPolicy.current().nearest_within_m)

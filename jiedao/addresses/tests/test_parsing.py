@@ -46,3 +46,8 @@ def test_simple_chinese_numerals(text, value):
 def test_the_standard_writing_of_a_house_number():
     assert house_number_label(road="桃源路", number=88) == "桃源路88号"
     assert house_number_label(road="桃源路", number=88, sub_number="1") == "桃源路88-1号"
+
+
+def test_a_number_no_street_reaches_is_not_a_house_number():
+    assert address_parse("桃源路123456789012345678901234567890号").number is None
+    assert address_parse("桃源路一千零一号").number == 1001

@@ -50,3 +50,10 @@ def test_an_address_not_in_the_register_is_400_and_nothing_written(world, clock,
     assert response.status_code == 400
     assert errors_of(response) == [(400, "地址“桃源路 999 号”不在标准地址库中：请提供 lat 和 long，或标准地址中的门牌（如 桃源路88号）")]
     assert written() == before
+
+
+def test_a_huge_or_strange_address_is_a_400_never_a_500(world, clock, caller, api_client, address_register):
+    for address in ("桃源路" + "9" * 40 + "号", "号号号", "路", "\u200b桃源路88号"):
+        response = caller.post("requests.json", address_only(api_client.key, address))
+        assert response.status_code in (201, 400), address
+    assert Case.objects.count() <= 1  # only the zero-width space may be read as 桃源路88号

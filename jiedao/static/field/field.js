@@ -564,6 +564,9 @@
         toast(navigator.onLine ? T.saved : T.savedOffline);
         form.elements.description.value = "";
         if (addressText) { addressText.value = ""; }
+        var addressQuery = document.getElementById("address-query");
+        if (addressQuery) { addressQuery.value = ""; }
+        addressPicked = false;
         photos.value = "";
         document.getElementById("report-photo-previews").textContent = "";
         if (afterPhotos) { afterPhotos.value = ""; document.getElementById("report-after-previews").textContent = ""; }
