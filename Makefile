@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+# The server, the worker and the links they write (JIEDAO_PUBLIC_URL's development default) share it.
+export PORT
 
 .PHONY: run test test-pg lint bench setup messages clean-demo
 

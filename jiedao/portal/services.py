@@ -20,6 +20,7 @@ from jiedao.cases import services as case_services
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CaseSource, CaseState
 from jiedao.catalogue.models import CatalogueItem
+from jiedao.links import absolute_url
 from jiedao.territory.models import Unit
 
 from .models import Follow, FollowCursor, FollowKind, FollowNotice
@@ -40,8 +41,7 @@ NOT_NEWS = frozenset({"merged_in", "rate"})
 
 
 def public_url(path: str) -> str:
-    base = settings.JIEDAO_PUBLIC_URL
-    return base.rstrip("/") + path
+    return absolute_url(path)
 
 
 def portal_client_key(raw: str, *, purpose: str) -> str | None:

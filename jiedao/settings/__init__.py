@@ -32,7 +32,8 @@ if not JIEDAO_CONTACT_KEYS:
     JIEDAO_CONTACT_KEYS = [derived_development_key(SECRET_KEY)]
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:8000,http://localhost:8000")
+CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "http://127.0.0.1:{0},http://localhost:{0}".format(
+    envint("PORT", 8000)))
 
 INSTALLED_APPS = [
     # Django's admin on Jiedao's site: one sign-in door (with the second factor) and every change logged.
@@ -255,8 +256,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # a larger uploaded file is spooled to 
 # At most this many steps (case × step) are recorded by one sweep; a backlog (the first run, a
 # worker that was down) is caught up over the next minutes, the most overdue cases first.
 JIEDAO_ESCALATION_BATCH = envint("JIEDAO_ESCALATION_BATCH", 10_000)
-# The address residents reach the portal at: the links in notices and confirmation emails.
-JIEDAO_PUBLIC_URL = envstr("JIEDAO_PUBLIC_URL", "http://127.0.0.1:8000")
+# The address people reach the site at: every link in an email or a group-chat message (residents'
+# notices and confirmations, escalation messages to staff). In development it defaults to the address
+# `make run` serves on (PORT); `check --deploy` warns when production has not set it (jobs.W002).
+DEV_PORT = envint("PORT", 8000)
+JIEDAO_PUBLIC_URL = envstr("JIEDAO_PUBLIC_URL", f"http://127.0.0.1:{DEV_PORT}")
 # Email (escalations, residents' notices): SMTP in production, the console in development.
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
                        if not PRODUCTION else "django.core.mail.backends.smtp.EmailBackend")
@@ -341,11 +345,22 @@ else:
     HUEY = {"huey_class": "huey.SqliteHuey", "name": "jiedao", "filename": str(VAR_DIR / "huey.sqlite3"),
             "immediate": False, "utc": True}
 
+# Each record is written once: by the root's console handler. Django's own loggers ("django" prints
+# through a DEBUG-only console of its own) and huey's (run_huey adds a handler unless one is set) are
+# given the same handler and stop there, so nothing reaches the console twice. A refused request
+# (4xx) is one line without its traceback (`logfilters.py`).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"plain": {"format": "[%(asctime)s] %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"refusal_without_traceback": {"()": "jiedao.logfilters.RefusalWithoutTraceback"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
+                             "filters": ["refusal_without_traceback"]}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "WARNING"), "propagate": False},
+        "huey": {"handlers": ["console"], "level": envstr("HUEY_LOG_LEVEL", "INFO"), "propagate": False},
+    },
 }
 
 JIEDAO_SITE_NAME = _("街道人居环境整治平台")

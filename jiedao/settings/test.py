@@ -8,6 +8,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Links in emails do not follow the PORT of whoever runs the tests.
+JIEDAO_PUBLIC_URL = "http://127.0.0.1:8000"
 
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "jiedao-test", "immediate": True, "utc": True}
 # One cache per test process (each xdist worker its own), emptied before every test (conftest).

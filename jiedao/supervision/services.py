@@ -13,12 +13,14 @@ from fractions import Fraction
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jiedao import clock
 from jiedao.cases.models import Case, CaseEvent, CaseState
 from jiedao.jobs.leases import lease_duration
+from jiedao.links import absolute_url
 from jiedao.territory.models import Duty, Role
 from jiedao.worktime.calendar import WorkingCalendar
 from jiedao.worktime.deadlines import is_working_time_unit
@@ -226,7 +228,8 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
                 if Channel.EMAIL in channels and email and (config is None or config.email_enabled):
                     pending_deliveries.append(Delivery(
                         notification=notification, escalation=escalation, config=config, channel=Channel.EMAIL,
-                        address=email, payload={"subject": title, "body": body}, next_attempt_at=now,
+                        address=email, payload={"subject": title, "body": f"{body}\n{wording.link(case=case)}"},
+                        next_attempt_at=now,
                         created_at=now))
         robots = {}
         for config in (department_config, territorial_config):
@@ -239,7 +242,8 @@ def _escalations_record(*, new: list[tuple[int, EscalationStep, Fraction]], now:
         for (channel, url), config in robots.items():
             pending_deliveries.append(Delivery(
                 escalation=escalation, config=config, channel=channel, address=url,
-                payload=transport.text_payload(f"{title}\n{body}"), next_attempt_at=now, created_at=now))
+                payload=transport.text_payload(f"{title}\n{body}\n{wording.link(case=case)}"), next_attempt_at=now,
+                created_at=now))
 
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     Notification.objects.bulk_create(notifications, batch_size=1000)
@@ -257,6 +261,7 @@ class _Wording:
     def __init__(self) -> None:
         self.title_text = _("【%(step)s】案件 %(number)s 处置时限已用去 %(percent)s%%")
         self.body_text = _("%(item)s，%(address)s；处置单位：%(department)s；处置期限：%(deadline)s。")
+        self.link_text = _("查看案件：%(url)s")
         self.step_labels: dict[str, str] = {}
 
     def title(self, *, case: dict, step: EscalationStep, ratio: Decimal) -> str:
@@ -269,6 +274,10 @@ class _Wording:
         deadline = f"{timezone.localtime(case['deadline_at']):%Y-%m-%d %H:%M}" if case["deadline_at"] else "—"
         return self.body_text % {"item": case["item__name"], "address": case["address"] or "—",
                                  "department": case["department__name"] or "—", "deadline": deadline}
+
+    def link(self, *, case: dict) -> str:
+        """The case's staff page, for a message read outside the site (email, WeCom, DingTalk)."""
+        return self.link_text % {"url": absolute_url(reverse("web:case-detail", args=[case["number"]]))}
 
 
 @dataclass

@@ -9,7 +9,8 @@
   var thinGridStyle = window.JiedaoMap.thinGridStyle;
 
   function baseMap(element, data) {
-    return window.JiedaoMap.baseMap(element, data, { zoomSnap: 0.25 });
+    // maxZoom: with no tile layer nothing else sets it, and clustering needs to know the deepest zoom.
+    return window.JiedaoMap.baseMap(element, data, { zoomSnap: 0.25, maxZoom: 19 });
   }
 
   var statusColours = { received: "#d97706", accepted: "#d97706", in_progress: "#d97706", fixed: "#2563eb",
@@ -42,6 +43,31 @@
   }
 
   // ------------------------------------------------------------ the public map
+  var OPEN_STATUSES = { received: true, accepted: true, in_progress: true };
+
+  // A cluster says how many reports it holds, orange while any of them is still open.
+  function clusterIcon(cluster) {
+    var children = cluster.getAllChildMarkers();
+    var open = children.some(function (marker) { return OPEN_STATUSES[marker.options.status]; });
+    var count = cluster.getChildCount();
+    var size = count < 10 ? "small" : count < 100 ? "medium" : "large";
+    var pixels = { small: 30, medium: 36, large: 44 }[size];
+    return L.divIcon({
+      html: "<span>" + count + "</span>",
+      className: "map-cluster map-cluster--" + size + (open ? " map-cluster--open" : ""),
+      iconSize: L.point(pixels, pixels)
+    });
+  }
+
+  // Many reports (a year of them on a phone) are grouped into clusters that open as the map zooms in;
+  // without the plugin the points are drawn one by one.
+  function pointsLayer() {
+    if (typeof L.markerClusterGroup !== "function") { return L.layerGroup(); }
+    return L.markerClusterGroup({ showCoverageOnHover: false, maxClusterRadius: 48, chunkedLoading: true,
+                                  disableClusteringAtZoom: 18, spiderfyOnMaxZoom: true,
+                                  iconCreateFunction: clusterIcon });
+  }
+
   function publicMap(element) {
     var data = readData(element);
     var map = baseMap(element, data);
@@ -65,21 +91,25 @@
         var order = { closed: 0, merged: 0, voided: 0, fixed: 1 };
         points.sort(function (a, b) { return (order[a.status] === undefined ? 2 : order[a.status]) -
                                              (order[b.status] === undefined ? 2 : order[b.status]); });
+        var layer = pointsLayer();
         points.forEach(function (point) {
           var colour = statusColours[point.status] || "#6b7684";
           var marker = point.approximate
             ? L.circle([point.lat, point.lon], { radius: 60, color: colour, weight: 1, dashArray: "3",
-                                                 fillColor: colour, fillOpacity: 0.25 })
+                                                 fillColor: colour, fillOpacity: 0.25, status: point.status })
             : L.circleMarker([point.lat, point.lon], { radius: 5.5, weight: 1.5, color: "#fff",
-                                                       fillColor: colour, fillOpacity: 0.95 });
+                                                       fillColor: colour, fillOpacity: 0.95, status: point.status });
           var html = "<div class='map-popup'>" +
             (point.photo ? "<img src='" + escapeHtml(point.photo) + "' alt=''>" : "") +
             "<strong>" + escapeHtml(point.category) + "</strong><br>" +
             "<span>" + escapeHtml(point.status_label) + "</span> · <span>" + escapeHtml(point.reported) + "</span><br>" +
             "<a href='" + escapeHtml(point.url) + "'>" + escapeHtml(element.dataset.openLabel || "›") + " " +
             escapeHtml(point.number) + "</a></div>";
-          marker.bindPopup(html, { maxWidth: 220 }).addTo(map);
+          marker.bindPopup(html, { maxWidth: 220 });
+          layer.addLayer(marker);
         });
+        layer.addTo(map);
+        element.dataset.points = String(points.length);
       });
   }
 

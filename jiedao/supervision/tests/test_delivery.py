@@ -39,6 +39,8 @@ def test_wecom_robot_gets_the_text_message(world, ladder, clock, receiver_factor
     assert path == "/robot/send?access_token=abc"
     assert body["msgtype"] == "text"
     assert body["text"]["content"].startswith("【催办】案件 ")
+    number = delivery.escalation.case.number
+    assert body["text"]["content"].endswith(f"\n查看案件：http://127.0.0.1:8000/cases/{number}/")
     delivery.refresh_from_db()
     assert (delivery.state, delivery.attempts, delivery.sent_at, delivery.last_error) == (
         DeliveryState.SENT, 1, PAST_DEADLINE, "")
@@ -156,7 +158,8 @@ def test_a_worker_killed_mid_send_is_recovered_after_the_lease(world, ladder, cl
     assert (delivery.state, delivery.attempts, len(receiver.requests)) == (DeliveryState.SENT, 2, 1)
 
 
-def test_email_through_the_mail_backend(world, ladder, clock):
+def test_email_through_the_mail_backend(world, ladder, clock, settings):
+    settings.JIEDAO_PUBLIC_URL = "https://jiedao.example.gov.cn/"
     world.people.handler.email = "sun@example.org"
     world.people.handler.save(update_fields=["email"])
     case = walk_to(world, report(world), "handling")
@@ -170,7 +173,8 @@ def test_email_through_the_mail_backend(world, ladder, clock):
     message = mail.outbox[0]
     assert message.to == ["sun@example.org"]
     assert message.subject == f"【提醒】案件 {case.number} 处置时限已用去 87%"
-    assert message.body == "暴露垃圾，桃源路 12 号；处置单位：环卫所；处置期限：2026-11-17 14:30。"
+    assert message.body == ("暴露垃圾，桃源路 12 号；处置单位：环卫所；处置期限：2026-11-17 14:30。\n"
+                            f"查看案件：https://jiedao.example.gov.cn/cases/{case.number}/")
 
 
 def test_email_switched_off_for_the_department_creates_no_delivery(world, ladder, clock):
