@@ -16,6 +16,8 @@ urlpatterns = [
     path("campaigns/", include("jiedao.campaigns.urls")),
     path("benchmarks/", include("jiedao.benchmarks.urls")),
     path("checklists/", include("jiedao.checklists.urls")),
+    path("addresses/", include("jiedao.addresses.urls")),
+    path("p/addresses/", include("jiedao.addresses.public_urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),
 ]

@@ -2,7 +2,6 @@
 日报/周报 downloads, and the two forms on it (targets for the leaders, evidence figures for the
 leaders and the communities). Reads through the selectors, writes through the services."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from jiedao import clock
+from jiedao.addresses.maps import map_reference
 from jiedao.params import LARGEST_ID, choice_param, date_param, id_param
 from jiedao.reports.bulletin import bar_chart_svg, bulletin_docx, bulletin_pdf
 from jiedao.reports.xlsx import sheets_to_xlsx
@@ -134,8 +134,7 @@ def _detail_context(request: HttpRequest, campaign: Campaign, level: Unit, trail
         },
         "map_data": {
             "places": key_places_geojson(progress.key_places), "points": on_map.points,
-            "boundary": level.boundary, "tileUrl": settings.JIEDAO_TILE_URL,
-            "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
+            "boundary": level.boundary, **map_reference(),
             "caseUrl": reverse("web:case-detail", args=["NUMBER"]),
             "labels": {"open": _("在办")},
             "lineKinds": [KeyPlaceKind.BACK_STREET],

@@ -20,6 +20,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jiedao.addresses.maps import map_reference
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.selectors import cases_visible_to
@@ -44,7 +45,7 @@ RECENT_PATROLS = 3
 
 # What the service worker keeps so the app opens without signal: the pages' static assets …
 SHELL_ASSETS = [
-    "css/jiedao.css", "field/field.css", "field/field.js",
+    "css/jiedao.css", "css/maps.css", "field/field.css", "field/field.js", "js/map.js", "js/address-search.js",
     "vendor/leaflet/leaflet.css", "vendor/leaflet/leaflet.js",
     "vendor/leaflet/images/marker-icon.png", "vendor/leaflet/images/marker-icon-2x.png",
     "vendor/leaflet/images/marker-shadow.png",
@@ -209,8 +210,7 @@ def report(request: HttpRequest) -> HttpResponse:
         "categories": field_categories(user=user),
         "catalogue": catalogue_for_offline(),
         "may_self_handle": True,
-        "map_data": {"grids": grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
-                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
+        "map_data": map_reference(grids=grids_geojson()),
         "config": client_config(request),
     })
 
@@ -267,7 +267,7 @@ def patrol_detail(request: HttpRequest, client_id) -> HttpResponse:
             "grids": {"type": "FeatureCollection", "features": [
                 {"type": "Feature", "geometry": g.boundary, "properties": {"name": g.name}}
                 for g in grids if g.boundary]},
-            "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
+            **map_reference(),
         },
         "config": client_config(request),
     })

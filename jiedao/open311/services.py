@@ -6,7 +6,7 @@ import hashlib
 import math
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from django.core.cache import cache
@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
+from jiedao.addresses.selectors import address_geocode
 from jiedao.audit.models import EventKind
 from jiedao.audit.services import object_target, security_event_record
 from jiedao.cases.errors import InvalidInput
@@ -273,8 +274,17 @@ def open311_report(*, client: Open311Client, submission: ReportSubmission) -> tu
     located = submission.latitude is not None
     if not located and not (submission.address_string or submission.address_id):
         raise BadParameter(_("缺少位置：请提供 lat 和 long，或 address_string，或 address_id"))
-    if not located and not submission.media:
-        raise BadParameter(_("本系统无法按地址定位：请提供 lat 和 long，或上传带 GPS 定位的照片"))
+    if not located:
+        # An address alone is placed by the standard address register (一标三实): the 门牌 or building
+        # it names exactly, or the 门牌 with that address code.
+        found = address_geocode(text=submission.address_string, code=submission.address_id)
+        if found is not None:
+            submission = replace(submission, longitude=repr(found.longitude), latitude=repr(found.latitude),
+                                 crs="wgs84", address_string=submission.address_string or found.label)
+            located = True
+        elif not submission.media:
+            raise BadParameter(_("地址“%(address)s”不在标准地址库中：请提供 lat 和 long，或标准地址中的门牌（如 桃源路88号）")
+                               % {"address": (submission.address_string or submission.address_id)[:80]})
     _check_lengths({"address_string": (submission.address_string, 256), "address_id": (submission.address_id, 100),
                     "device_id": (submission.device_id, 100), "account_id": (submission.account_id, 100),
                     "media_url": (submission.media_url, 500), "first_name": (submission.first_name, 30),

@@ -4,7 +4,6 @@ here only, so the office's pages are never slowed by a flood of public requests.
 
 import secrets
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
+from jiedao.addresses.maps import map_reference
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.models import OPEN_STATES, Case, CasePhoto, CasePolicy, CaseState
 from jiedao.cases.selectors import current_rating, open_cases_near
@@ -91,7 +91,7 @@ def _remember(request: HttpRequest, code: str) -> None:
 
 
 def _map_data(**extra) -> dict:
-    return {"tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION, **extra}
+    return map_reference(**extra)
 
 
 # ---------------------------------------------------------------- home, report

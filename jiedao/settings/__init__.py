@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "jiedao.catalogue",
     "jiedao.worktime",
     "jiedao.cases",
+    "jiedao.addresses",
     "jiedao.checklists",
     "jiedao.inspections",
     "jiedao.supervision",
@@ -269,16 +270,30 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "jiedao@localhost")
+# The office's base map, if it has one (README, "Maps"): one or more Leaflet URL templates separated by
+# spaces, drawn in order (e.g. 天地图's vec_w and its labels cva_w, with the key as tk=…); {s} takes
+# one of JIEDAO_TILE_SUBDOMAINS. Without one, maps draw the register's roads and the grids' names.
 JIEDAO_TILE_URL = envstr("JIEDAO_TILE_URL", "")
+JIEDAO_TILE_SUBDOMAINS = envstr("JIEDAO_TILE_SUBDOMAINS", "abc")
 JIEDAO_TILE_ATTRIBUTION = envstr("JIEDAO_TILE_ATTRIBUTION", "")
 
 
-def tile_origin(url: str) -> list[str]:
-    """Where the base map's tiles come from, for the policy's img-src ({s}.tile.example → *.tile.example)."""
-    parts = urlsplit(url.replace("{s}", "*"))
-    if not parts.scheme or not parts.netloc or "{" in parts.netloc:
-        return []
-    return [f"{parts.scheme}://{parts.netloc}"]
+def tile_origin(urls: str) -> list[str]:
+    """Where the base map's tiles come from, for the policy's img-src: each template's origin, a host
+    with {s} in its first label as a wildcard ({s}.tile.example and t{s}.tianditu.gov.cn →
+    *.tile.example, *.tianditu.gov.cn)."""
+    origins: list[str] = []
+    for url in urls.split():
+        parts = urlsplit(url)
+        host = parts.netloc
+        if "{s}" in host.split(".")[0]:
+            host = "*." + host.split(".", 1)[1] if "." in host else ""
+        if not parts.scheme or not host or "{" in host:
+            continue
+        origin = f"{parts.scheme}://{host}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins
 
 
 # Content-Security-Policy (django-csp): scripts and styles from our own static files only, no

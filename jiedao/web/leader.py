@@ -2,7 +2,6 @@
 page) and the 通报 bulletin. Read-only over the selectors, except publishing a ranking."""
 
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from jiedao import clock
 from jiedao.accountability.models import FindingState
 from jiedao.accountability.selectors import register
+from jiedao.addresses.maps import map_reference
 from jiedao.cases.access import DASHBOARD_ROLES, dashboard_tops, may_view_dashboard
 from jiedao.cases.selectors import dashboard_figures_cached
 from jiedao.evaluation.periods import CUSTOM, PERIODS, Period, PeriodError, period_between, period_named
@@ -114,8 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "map_data": {"grids": grids_geojson(at_most=DASHBOARD_GRIDS_AT_MOST), "points": figures.open_points,
                      "hotspots": hotspots.points, "hotspotLabel": _("重复发生点位"),
                      "focus": unit_outline(unit) if unit is not None else None,
-                     "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION,
-                     "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
+                     **map_reference(), "caseUrl": reverse("web:case-detail", args=["NUMBER"])},
     })
 
 

@@ -2,7 +2,6 @@
 of a service (`CaseError`) becomes a message on the page and nothing is written."""
 
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from jiedao import clock
+from jiedao.addresses.maps import map_reference
+from jiedao.addresses.selectors import location_words
 from jiedao.cases import services
 from jiedao.cases.access import (
     allowed_actions,
@@ -177,8 +178,10 @@ def _case_page(request: HttpRequest, case, *, failed_action: str = "", error: Ca
         "forms": forms,
         "photo_groups": [(label, [p for p in photos if p.stage == stage]) for stage, label in PhotoStage.choices],
         "may_publish_photos": services.photo_publishing_role(user=user, case=case) is not None,
-        "map_data": {"point": [case.longitude, case.latitude], "grid": case.grid.boundary,
-                     "tileUrl": settings.JIEDAO_TILE_URL, "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
+        "map_data": map_reference(point=[case.longitude, case.latitude], grid=case.grid.boundary),
+        # 事发位置 of a case reported with a point only (the field app): the nearest standard address.
+        "location_words": "" if case.address else location_words(
+            longitude=case.longitude, latitude=case.latitude, grid_name=case.grid.name),
     }, status=status)
 
 
@@ -281,8 +284,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/case_form.html", {
         "values": values, "errors": errors, "item": item, "sources": CaseSource.choices,
         "may_self_handle": bool(roles & FIELD_ROLES),
-        "map_data": {"grids": grids_geojson(), "tileUrl": settings.JIEDAO_TILE_URL,
-                     "attribution": settings.JIEDAO_TILE_ATTRIBUTION},
+        "map_data": map_reference(grids=grids_geojson()),
     }, status=400 if errors else 200)
 
 

@@ -176,7 +176,7 @@ def _jpeg_with_gps(lon: float, lat: float) -> bytes:
 @pytest.mark.parametrize("fmt", ["json", "xml"])
 @pytest.mark.parametrize(("overrides", "drop", "message"), [
     ({}, ("lat", "long", "address_string"), "缺少位置：请提供 lat 和 long，或 address_string，或 address_id"),
-    ({}, ("lat", "long"), "本系统无法按地址定位：请提供 lat 和 long，或上传带 GPS 定位的照片"),
+    ({}, ("lat", "long"), "地址“桃源路 12 号”不在标准地址库中：请提供 lat 和 long，或标准地址中的门牌（如 桃源路88号）"),
     ({}, ("long",), "lat 与 long 须同时提供"),
     ({"lat": "north"}, (), "坐标格式不正确"),
     ({"lat": "31.5", "long": "121.5"}, (), "该位置不在本街道的任何网格内"),

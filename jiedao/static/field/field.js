@@ -418,6 +418,8 @@
   // ---------------------------------------------------------------- maps
 
   function baseMap(element, data) {
+    // The office's pages' map (static/js/map.js): tiles if configured, the roads and grid names.
+    if (window.JiedaoMap) { return window.JiedaoMap.baseMap(element, data); }
     var map = L.map(element, { zoomControl: true, attributionControl: Boolean(data.tileUrl) });
     if (data.tileUrl) {
       L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
@@ -508,6 +510,7 @@
       text.textContent = T.locating;
       dot.className = "location-line__dot";
       navigator.geolocation.getCurrentPosition(function (position) {
+        if (addressPicked) { return; }  // the address picked meanwhile says where better than a late fix
         var accuracy = Math.round(position.coords.accuracy || 0);
         // Browsers give WGS-84 (the form says crs=wgs84).
         setPoint(position.coords.longitude, position.coords.latitude, fmt(T.located, { m: accuracy }), accuracy <= 50);
@@ -517,7 +520,19 @@
       }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
     }
 
-    document.getElementById("locate-again").addEventListener("click", locate);
+    // A standard address picked in the search box (static/js/address-search.js) sets the point.
+    var addressText = document.getElementById("report-address");
+    var addressPicked = false;
+    document.addEventListener("jiedao:address-picked", function (event) {
+      addressPicked = true;
+      showMap();
+      setPoint(event.detail.point[0], event.detail.point[1],
+               event.detail.label + (event.detail.grid ? " · " + event.detail.grid : ""), true);
+    });
+    document.getElementById("locate-again").addEventListener("click", function () {
+      addressPicked = false;
+      locate();
+    });
     document.getElementById("pick-on-map").addEventListener("click", showMap);
     locate();
     categoryPicker();
@@ -535,6 +550,7 @@
       if (problem) { return; }
       var fields = [["item", chosen.value], ["longitude", longitude.value], ["latitude", latitude.value],
                     ["crs", "wgs84"], ["description", form.elements.description.value]];
+      if (addressText && addressText.value) { fields.push(["address", addressText.value]); }
       if (selfHandled && selfHandled.checked) { fields.push(["self_handled", "true"]); }
       var item = outboxItem({ kind: "report", url: config.urls.report, label: T.report + "：" + chosen.dataset.name });
       fields.unshift(["key", item.key]);
@@ -547,6 +563,10 @@
       }).then(function () {
         toast(navigator.onLine ? T.saved : T.savedOffline);
         form.elements.description.value = "";
+        if (addressText) { addressText.value = ""; }
+        var addressQuery = document.getElementById("address-query");
+        if (addressQuery) { addressQuery.value = ""; }
+        addressPicked = false;
         photos.value = "";
         document.getElementById("report-photo-previews").textContent = "";
         if (afterPhotos) { afterPhotos.value = ""; document.getElementById("report-after-previews").textContent = ""; }

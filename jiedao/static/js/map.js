@@ -12,11 +12,54 @@
     var map = L.map(element, Object.assign({ zoomControl: true, attributionControl: Boolean(data.tileUrl) },
                                            options || {}));
     if (data.tileUrl) {
-      L.tileLayer(data.tileUrl, { maxZoom: 19, attribution: data.attribution || "" }).addTo(map);
+      // One or more templates (a base and its labels, e.g. 天地图 vec_w + cva_w), drawn in order.
+      data.tileUrl.split(/\s+/).filter(Boolean).forEach(function (url, index) {
+        L.tileLayer(url, { maxZoom: 19, subdomains: data.tileSubdomains || "abc",
+                           attribution: index === 0 ? (data.attribution || "") : "" }).addTo(map);
+      });
     } else {
       element.classList.add("map--no-tiles");
     }
+    // The register's roads and the grids' names: drawn once the view exists (vector layers need it).
+    map.whenReady(function () { referenceLayers(map, element, data); });
     return map;
+  }
+
+  // Names on the map without any tile server: the roads of the address register as thin lines
+  // with their names, each grid's name at its centre; names shown from a zoom where they fit.
+  var ROAD_NAMES_FROM_ZOOM = 15;
+  var GRID_NAMES_FROM_ZOOM = 15;
+
+  function label(text, kind, latlng) {
+    var span = document.createElement("span");
+    span.className = "map-label__text map-label__text--" + kind;
+    span.textContent = text;
+    // A permanent tooltip of its own (not a marker: markers are what a person clicks).
+    return L.tooltip({ permanent: true, direction: "center", interactive: false, opacity: 1,
+                       className: "map-label map-label--" + kind }).setLatLng(latlng).setContent(span);
+  }
+
+  function referenceLayers(map, element, data) {
+    var roads = (data.roads && data.roads.features) || [];
+    var grids = data.gridLabels || [];
+    if (!roads.length && !grids.length) { return; }
+    var pane = map.createPane("reference");
+    pane.classList.add("map-reference");
+    roads.forEach(function (feature) {
+      L.geoJSON(feature, { pane: "reference", interactive: false,
+                           style: { color: "#7a8796", weight: 2, opacity: 0.8 } }).addTo(map);
+      ((feature.properties && feature.properties.labels) || []).forEach(function (at) {
+        label(feature.properties.name, "road", [at[1], at[0]]).addTo(map);
+      });
+    });
+    grids.forEach(function (grid) { label(grid.name, "grid", [grid.lat, grid.lon]).addTo(map); });
+    function byZoom() {
+      var zoom = map.getZoom();
+      element.classList.toggle("map--road-names", zoom >= ROAD_NAMES_FROM_ZOOM);
+      element.classList.toggle("map--grid-names", zoom >= GRID_NAMES_FROM_ZOOM);
+    }
+    map.on("zoomend", byZoom);
+    byZoom();
   }
 
   var gridStyle = { color: "#1f5fa8", weight: 2, fillColor: "#1f5fa8", fillOpacity: 0.08 };
@@ -74,6 +117,12 @@
     }
     map.on("click", function (event) { place(event.latlng, false); });
     grids.on("click", function (event) { place(event.latlng, false); });
+    // A standard address picked in the search box (address-search.js) sets the point.
+    document.addEventListener("jiedao:address-picked", function (event) {
+      var point = event.detail.point;
+      place(L.latLng(point[1], point[0]), true);
+      if (text) { text.textContent = event.detail.label + (event.detail.grid ? " · " + event.detail.grid : ""); }
+    });
 
     var gps = document.getElementById("use-gps");
     if (gps) {

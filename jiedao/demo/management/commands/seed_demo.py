@@ -13,6 +13,7 @@ from django.utils import timezone
 from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
+from jiedao.demo.addresses import demo_addresses_seed
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
@@ -50,6 +51,7 @@ class Command(BaseCommand):
         territory, units_written = demo_territory_seed()
         say(f"territory: {territory.subdistrict.name}, {len(territory.areas)} 片区, "
             f"{len(territory.communities)} 社区（村）, {len(territory.grids)} 网格 ({units_written} rows written)")
+        say(demo_addresses_seed())
         people, roster, people_written = demo_people_seed(territory=territory)
         say(f"people: {len(roster)} sign-ins, password {DEMO_PASSWORD!r} ({people_written} rows written)")
 
