@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import Duty, GridClass, GridClassScheme, Organisation, Unit
@@ -10,8 +11,19 @@ class GridClassInline(admin.TabularInline):
     fields = ["order", "code", "name"]
 
 
+class GridClassSchemeForm(forms.ModelForm):
+    class Meta:
+        model = GridClassScheme
+        fields = ["name", "is_in_use"]
+
+    def _get_validation_exclusions(self):
+        # "One scheme in use" is kept by save_model (the one used before is set aside), not refused.
+        return super()._get_validation_exclusions() | {"is_in_use"}
+
+
 @admin.register(GridClassScheme)
 class GridClassSchemeAdmin(admin.ModelAdmin):
+    form = GridClassSchemeForm
     list_display = ["name", "is_in_use"]
     inlines = [GridClassInline]
 
