@@ -124,6 +124,7 @@ def _production_env(tmp_path) -> dict:
     env.update({"DJANGO_SETTINGS_MODULE": "jiedao.settings", "JIEDAO_PRODUCTION": "1", "DEBUG": "0",
                 "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "jiedao.example.gov.cn",
                 "CSRF_TRUSTED_ORIGINS": "https://jiedao.example.gov.cn", "REDIS_URL": "redis://127.0.0.1:6379/0",
+                "JIEDAO_PUBLIC_URL": "https://jiedao.example.gov.cn",
                 "JIEDAO_VAR_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
                 # residents' contact data: production refuses to start without its keys (jiedao/privacy)
                 "JIEDAO_CONTACT_KEYS": Fernet.generate_key().decode()})
