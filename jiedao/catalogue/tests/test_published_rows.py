@@ -4,6 +4,7 @@ case rules that name a class of whichever grid class scheme the office uses."""
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind, DeadlineUnit, deadline_text
 from jiedao.catalogue.selectors import case_rule_for, case_rules_for_item
@@ -34,7 +35,7 @@ def rows(code: str) -> list[tuple]:
     return [(rule.severity, rule.grid_class.code if rule.grid_class else "", rule.filing_condition,
              rule.deadline_text, rule.department.code)
             for rule in CaseRule.objects.filter(item__kind=CatalogueKind.MATTER, item__code=code, is_active=True)
-            .order_by("severity", "grid_class__code")]
+            .order_by("severity", F("grid_class__code").asc(nulls_first=True))]
 
 
 def test_construction_waste_has_the_two_published_conditions(seeded):
