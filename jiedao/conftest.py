@@ -17,7 +17,8 @@ from PIL import Image
 from jiedao.cases import services
 from jiedao.cases.models import CaseSource
 from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind, DeadlineUnit
-from jiedao.territory.models import Duty, GridClass, Organisation, OrganisationKind, Role, Unit, UnitLevel
+from jiedao.territory.models import Duty, Organisation, OrganisationKind, Role, Unit, UnitLevel
+from jiedao.territory.services import grid_classes_seed_default
 from jiedao.worktime.models import WorkPeriod
 
 ORIGIN_LON, ORIGIN_LAT = 120.10, 30.20
@@ -116,12 +117,13 @@ def world(db, django_user_model):
     taoyuan = Unit.objects.create(parent=area, level=UnitLevel.COMMUNITY, code="330199001001", name="桃源社区")
     liuan = Unit.objects.create(parent=area, level=UnitLevel.COMMUNITY, code="330199001002", name="柳岸社区")
     grids = []
+    classes = grid_classes_seed_default()  # the "一类/二类" scheme, in use
     for column, community in enumerate([taoyuan, taoyuan, liuan, liuan]):
         lon, lat = ORIGIN_LON + column * CELL, ORIGIN_LAT
         grids.append(Unit.objects.create(
             parent=community, level=UnitLevel.GRID, code=f"{community.code}{column + 1:03d}",
             name=f"{community.name}第{column + 1}网格", boundary=square(lon, lat),
-            grid_class=GridClass.FIRST if column % 2 == 0 else GridClass.SECOND,
+            grid_class=classes["1"] if column % 2 == 0 else classes["2"],
         ))
     cleaning = Organisation.objects.create(kind=OrganisationKind.DEPARTMENT, code="D02", name="环卫所")
     enforcement = Organisation.objects.create(kind=OrganisationKind.DEPARTMENT, code="D01", name="城管执法中队")
@@ -165,7 +167,7 @@ def world(db, django_user_model):
     return SimpleNamespace(
         district=district, subdistrict=subdistrict, area=area, taoyuan=taoyuan, liuan=liuan, grids=grids,
         cleaning=cleaning, enforcement=enforcement, item=item, rule=rule, no_rule_item=no_rule_item,
-        people=people,
+        people=people, grid_classes=classes,
     )
 
 

@@ -4,6 +4,7 @@ Every endpoint only translates the request into a call of the matching service."
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.http import Http404, HttpRequest
@@ -46,7 +47,9 @@ class VerifyIn(OpinionIn):
 
 class FileIn(OpinionIn):
     rule_id: int | None = Field(None, description="The case rule (立案条件); default: the mildest that applies")
-    deadline_value: int | None = Field(None, description="Only when the category has no case rule")
+    deadline_value: Decimal | None = Field(None, description="Only when the category has no case rule; may be "
+                                                             "fractional, as published tables are (1.5 工作时), "
+                                                             "two decimals kept")
     deadline_unit: str | None = Field(None, description="minutes | working_hours | emergency_hours | "
                                                         "working_days | calendar_days")
 

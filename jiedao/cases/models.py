@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
 from jiedao.one_row import OneRowPolicy
 from jiedao.privacy.fields import EncryptedTextField
-from jiedao.territory.models import GridClass, Organisation, Unit
+from jiedao.territory.models import LegacyGridClass, Organisation, Unit
 from jiedao.worktime.deadlines import DeadlineLight  # noqa: F401  (the light's vocabulary, re-exported)
 
 
@@ -78,7 +78,9 @@ class Case(models.Model):
 
     grid = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="cases_in_grid", verbose_name=_("单元网格"))
     territory_path = models.CharField(_("属地路径"), max_length=255, editable=False)
-    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True)
+    # Legacy snapshot of the grid's 一类/二类 at report time; no longer written or read since grid classes
+    # became data (territory.GridClass): rules and figures read the grid's class (`grid.grid_class`).
+    grid_class = models.CharField(_("区域类别"), max_length=1, choices=LegacyGridClass.choices, blank=True)
     territorial_owner = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True,
                                           related_name="owned_cases", verbose_name=_("属地责任单位"))
     department = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True, blank=True,

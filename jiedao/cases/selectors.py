@@ -328,7 +328,7 @@ def dispatch_suggestion(*, case: Case) -> DispatchSuggestion:
     """The department from the case rule (职责清单) and the 属地 from the grid; the dispatcher may override."""
     from .services import territorial_owner_for
 
-    rule = case.rule or case_rule_for(item=case.item, grid_class=case.grid_class)
+    rule = case.rule or case_rule_for(item=case.item, grid_class=case.grid.grid_class)
     return DispatchSuggestion(department=rule.department if rule else None,
                               territorial_owner=territorial_owner_for(grid=case.grid))
 

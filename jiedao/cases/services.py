@@ -6,13 +6,14 @@ import json
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
-from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit
+from jiedao.catalogue.models import CaseRule, CatalogueItem, DeadlineUnit, deadline_value_text
 from jiedao.catalogue.selectors import case_rule_for, case_rules_for_item
 from jiedao.territory.access import is_field_worker_covering, user_duties, user_roles
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
@@ -266,7 +267,7 @@ def case_report_once(*, by, source: str, item: CatalogueItem, longitude: float |
                 state=CaseState.SELF_HANDLED if self_handled else CaseState.REPORTED,
                 source=source, item=item, description=description, address=(address or "").strip()[:256],
                 longitude=longitude, latitude=latitude, grid_id=located.grid_id,
-                territory_path=located.territory_path, grid_class=located.grid_class or "",
+                territory_path=located.territory_path,
                 reporter=by, reporter_name=(reporter_name or "").strip()[:60],
                 reporter_phone=(reporter_phone or "").strip()[:20],
                 reporter_email=(reporter_email or "").strip()[:254], reported_at=now,
@@ -349,23 +350,29 @@ def case_verify(*, case: Case, by, confirmed: bool, opinion: str = "", photos=()
     return t.case
 
 
-def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: int | None = None,
+def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: Decimal | int | str | None = None,
               deadline_unit: str | None = None, opinion: str = "", expected_version: int | None = None) -> Case:
     """立案: fix the case rule (立案条件), which decides the deadline once the case is dispatched.
     Where no rule exists for the category, the shift lead sets the deadline by hand."""
     with _Transition(case=case, action_code="file", by=by, expected_version=expected_version) as t:
-        if rule is not None and rule not in case_rules_for_item(item=t.case.item, grid_class=t.case.grid_class):
+        grid_class = t.case.grid.grid_class
+        if rule is not None and rule not in case_rules_for_item(item=t.case.item, grid_class=grid_class):
             raise InvalidInput(_("所选立案条件不属于该问题分类"), field="rule")
-        rule = rule or case_rule_for(item=t.case.item, grid_class=t.case.grid_class)
+        rule = rule or case_rule_for(item=t.case.item, grid_class=grid_class)
         if rule is not None:
             deadline_value, deadline_unit = rule.deadline_value, rule.deadline_unit
         elif not deadline_value or deadline_unit not in DeadlineUnit.values:
             raise InvalidInput(_("该分类没有立案规则，请填写处置时限"), field="deadline_value")
-        budget = budget_minutes(value=int(deadline_value), unit=deadline_unit, calendar=working_calendar())
+        try:  # a hand-set limit may be fractional, like the tables' (1.5 工作时)
+            deadline_value = Decimal(str(deadline_value)).quantize(Decimal("0.01"))
+            budget = budget_minutes(value=deadline_value, unit=deadline_unit, calendar=working_calendar())
+        except (InvalidOperation, ValueError):
+            raise InvalidInput(_("时限须大于零且不超过一年"), field="deadline_value") from None
         _require_sane_time_limit(budget, field="deadline_value")
         t.set(state=CaseState.FILED, rule=rule, filed_at=t.now, deadline_unit=deadline_unit,
               time_budget_minutes=budget)
-        t.record(opinion=opinion, data={"rule": rule.pk if rule else None, "deadline_value": int(deadline_value),
+        t.record(opinion=opinion, data={"rule": rule.pk if rule else None,
+                                        "deadline_value": deadline_value_text(deadline_value),
                                         "deadline_unit": deadline_unit})
     return t.case
 

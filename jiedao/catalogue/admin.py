@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import CaseRule, CatalogueItem
 
@@ -23,10 +24,14 @@ class CatalogueItemAdmin(admin.ModelAdmin):
 
 @admin.register(CaseRule)
 class CaseRuleAdmin(admin.ModelAdmin):
-    list_display = ["item", "severity", "grid_class", "filing_condition", "deadline_value", "deadline_unit",
-                    "department", "source", "is_active"]
+    list_display = ["item", "severity", "grid_class", "filing_condition", "deadline", "department", "source",
+                    "is_active"]
     list_filter = ["grid_class", "deadline_unit", "department", "is_active", "item__kind"]
     search_fields = ["item__name", "item__code", "item__search_text", "filing_condition"]
-    list_select_related = ["item", "department"]
+    list_select_related = ["item", "department", "grid_class"]
     autocomplete_fields = ["item", "department"]
     readonly_fields = ["seed_key"]
+
+    @admin.display(description=_("处置时限"), ordering="deadline_value")
+    def deadline(self, rule: CaseRule) -> str:
+        return rule.deadline_text

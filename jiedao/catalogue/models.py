@@ -1,6 +1,9 @@
 """The problem catalogue (GB/T 47678.5 components and matters plus local extensions) and the
 case rules that turn a category into a deadline, a closing condition and a default department."""
 
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,15 +55,36 @@ class DeadlineUnit(models.TextChoices):
     CALENDAR_DAYS = "calendar_days", _("自然日")
 
 
+def deadline_value_text(value: Decimal | int | float | str) -> str:
+    """A time limit's number as the tables print it: "1.5", "4", "0.25" (never "4.00" or "1E+1")."""
+    number = Decimal(str(value))
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def deadline_text(value: Decimal | int | float | str, unit: str) -> str:
+    """"1.5 工作时", "2 工作日": a time limit as published tables write it (standards.md §4.2)."""
+    try:
+        label = DeadlineUnit(unit).label
+    except ValueError:
+        label = unit
+    return f"{deadline_value_text(value)} {label}"
+
+
 class CaseRule(models.Model):
     """(category, 立案条件, grid class) → 处置时限, 结案条件, default department (CJ/T 315 template)."""
 
     item = models.ForeignKey(CatalogueItem, on_delete=models.CASCADE, related_name="rules",
                              verbose_name=_("问题分类"))
     filing_condition = models.CharField(_("立案条件"), max_length=300)
-    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True,
-                                  help_text=_("留空表示适用于所有区域类别"))
-    deadline_value = models.PositiveIntegerField(_("处置时限"))
+    grid_class = models.ForeignKey(GridClass, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="case_rules", verbose_name=_("区域类别"),
+                                   help_text=_("留空表示适用于所有区域类别"))
+    # Published tables have fractions (1.5 工作时, 0.5 工作日): worktime.deadlines turns the value
+    # into whole minutes of the unit's kind of time.
+    deadline_value = models.DecimalField(_("处置时限"), max_digits=8, decimal_places=2,
+                                         validators=[MinValueValidator(Decimal("0.01"))],
+                                         help_text=_("可为小数，如 1.5 工作时、0.5 工作日"))
     deadline_unit = models.CharField(_("时限单位"), max_length=16, choices=DeadlineUnit.choices)
     closing_condition = models.CharField(_("结案条件"), max_length=300)
     department = models.ForeignKey(Organisation, on_delete=models.SET_NULL, null=True, blank=True,
@@ -74,7 +98,11 @@ class CaseRule(models.Model):
     class Meta:
         verbose_name = _("立案规则")
         verbose_name_plural = _("立案规则")
-        ordering = ["item__code", "severity", "grid_class"]
+        ordering = ["item__code", "severity", "grid_class__order"]
 
     def __str__(self) -> str:
-        return f"{self.item.name} · {self.filing_condition} · {self.deadline_value}{self.get_deadline_unit_display()}"
+        return f"{self.item.name} · {self.filing_condition} · {self.deadline_text}"
+
+    @property
+    def deadline_text(self) -> str:
+        return deadline_text(self.deadline_value, self.deadline_unit)

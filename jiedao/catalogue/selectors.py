@@ -73,24 +73,35 @@ def _rule_item(item: CatalogueItem) -> CatalogueItem:
     return matter or item
 
 
-def case_rules_for_item(*, item: CatalogueItem, grid_class: str) -> list[CaseRule]:
-    """The active rule of each severity step that applies in a grid of `grid_class`, mildest first.
+def case_rules_for_item(*, item: CatalogueItem, grid_class: GridClass | None) -> list[CaseRule]:
+    """The active rule of each severity step that applies in a grid of `grid_class` (a class of any
+    scheme, or None), mildest first.
 
-    A row for the grid class beats the row for all classes. A grid without a class is treated as
-    一类 (the stricter deadlines) when the item has no row for all classes."""
+    A row naming the grid's class beats the row for all classes; a row naming another class never
+    applies. A grid without a class is treated as the strictest class (order 1) of the scheme in use
+    when the item has no row for all classes (the stricter deadline, as 一类 before schemes)."""
     rules = list(CaseRule.objects.filter(item=_rule_item(item), is_active=True)
-                 .select_related("item", "department"))
-    wanted = grid_class or GridClass.FIRST
+                 .select_related("item", "department", "grid_class"))
+    wanted_id = grid_class.pk if grid_class is not None else None
+    if wanted_id is None:
+        strictest = (GridClass.objects.filter(scheme__is_in_use=True).order_by("order", "code")
+                     .values_list("pk", flat=True).first())
+        fallback_id = strictest
+    else:
+        fallback_id = None
     chosen: dict[int, CaseRule] = {}
-    for rule in sorted(rules, key=lambda r: (r.severity, r.grid_class != grid_class, r.grid_class != "", r.pk)):
+    for rule in sorted(rules, key=lambda r: (r.severity, r.grid_class_id is None, r.pk)):
         if rule.severity in chosen:
             continue
-        if rule.grid_class in ("", grid_class) or (not grid_class and rule.grid_class == wanted):
+        if rule.grid_class_id is None or rule.grid_class_id == wanted_id:
+            chosen[rule.severity] = rule
+    for rule in sorted(rules, key=lambda r: r.pk):
+        if fallback_id is not None and rule.severity not in chosen and rule.grid_class_id == fallback_id:
             chosen[rule.severity] = rule
     return [chosen[severity] for severity in sorted(chosen)]
 
 
-def case_rule_for(*, item: CatalogueItem, grid_class: str, rule_id: int | None = None) -> CaseRule | None:
+def case_rule_for(*, item: CatalogueItem, grid_class: GridClass | None, rule_id: int | None = None) -> CaseRule | None:
     """The rule a new case of `item` gets: the chosen `rule_id` if it is an active rule of the
     item, otherwise the mildest applicable rule; None when there is none."""
     if rule_id is not None:

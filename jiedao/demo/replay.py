@@ -37,7 +37,7 @@ from jiedao.cases.selectors import dispatch_suggestion
 from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind
 from jiedao.catalogue.selectors import case_rules_for_item
 from jiedao.territory.locator import GridLocator
-from jiedao.territory.models import Organisation
+from jiedao.territory.models import GridClass, Organisation
 from jiedao.worktime.deadlines import deadline_after
 from jiedao.worktime.selectors import working_calendar
 
@@ -315,11 +315,11 @@ class ReplayContext:
     photo_bytes: bytes
     rules: dict | None = None
 
-    def rule_for(self, *, item: CatalogueItem, grid_class: str, severity: int) -> CaseRule | None:
+    def rule_for(self, *, item: CatalogueItem, grid_class: GridClass | None, severity: int) -> CaseRule | None:
         """The rule of the wanted severity step, if the item has one (else the mildest applies)."""
         if self.rules is None:
             self.rules = {}
-        key = (item.pk, grid_class)
+        key = (item.pk, grid_class.pk if grid_class else None)
         if key not in self.rules:
             self.rules[key] = case_rules_for_item(item=item, grid_class=grid_class)
         return next((rule for rule in self.rules[key] if rule.severity == severity), None)
@@ -410,7 +410,7 @@ def _replay_steps(*, context: ReplayContext, case: Case, plan: CasePlan, timelin
         return
 
     # 立案: the rule of the mapped severity, or a deadline by hand where the category has no rule
-    rule = context.rule_for(item=case.item, grid_class=case.grid_class, severity=mapping.severity)
+    rule = context.rule_for(item=case.item, grid_class=case.grid.grid_class, severity=mapping.severity)
     with timeline.step("file", timeline.desk(5, 30)):
         case = services.case_file(case=case, by=shift_lead, rule=rule, deadline_value=mapping.deadline_value,
                                   deadline_unit=mapping.deadline_unit or None, opinion="符合立案条件")

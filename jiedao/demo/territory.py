@@ -8,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from jiedao.territory.models import Duty, GridClass, Organisation, OrganisationKind, Role, Unit, UnitLevel
+from jiedao.territory.services import grid_classes_seed_default
 
 from . import geography
 
@@ -24,7 +25,7 @@ class DemoTerritory:
 
 
 def _unit_upsert(*, code: str, level: str, name: str, parent: Unit | None, boundary: dict | None = None,
-                 grid_class: str = "") -> tuple[Unit, bool]:
+                 grid_class: GridClass | None = None) -> tuple[Unit, bool]:
     """Create or correct one unit; True when a row was written."""
     wanted = {"level": level, "name": name, "parent": parent, "boundary": boundary, "grid_class": grid_class,
               "is_active": True}
@@ -77,12 +78,13 @@ def demo_territory_seed() -> tuple[DemoTerritory, int]:
             code=community.code, level=UnitLevel.COMMUNITY, name=community.name, parent=areas[community.area_code],
             boundary=geography.geojson(geography.union_of(polygons)))
     grids = {}
+    classes = grid_classes_seed_default()
     for plan in plans:
         grids[plan.code] = upsert(
             code=plan.code, level=UnitLevel.GRID, name=plan.name, parent=communities[plan.community_code],
             boundary=geography.geojson(plan.polygon),
             # The dense 社区 core is 一类, the villages 二类 (deadlines and region scores differ).
-            grid_class=GridClass.SECOND if plan.is_village else GridClass.FIRST)
+            grid_class=classes["2"] if plan.is_village else classes["1"])
     territory = DemoTerritory(district=district, subdistrict=subdistrict, areas=areas, communities=communities,
                               grids=grids)
     return territory, written

@@ -38,7 +38,8 @@ SCHEMES = {
     },
     # 区域: 监督举报率分值 ×10% + 立案数分值 ×20% + 结案率分值 ×30% + 按期结案率分值 ×40%;
     # 立案数分值 per 单元网格, 一类区域: 0→100, <3→90, <5→75, <7→60, <9→40, else 0;
-    # 二类区域 thresholds shifted by one.
+    # 二类区域 thresholds shifted by one. Keyed by the grid class's code (territory.GridClass.code of
+    # the scheme in use: "1"/"2" are 一类/二类 of the default scheme; an office on A/B/C adds "A", "B", "C").
     ObjectType.REGION: {
         "weights": {"public_report_rate": 10, "filed_volume": 20, "closure_rate": 30, "on_time_closure_rate": 40},
         "stepped_tables": {

@@ -176,7 +176,8 @@ def _read_counts_by_grid(*, start: datetime, end: datetime) -> dict[int, BaseCou
 
 
 def _grids() -> list[dict]:
-    return list(Unit.objects.filter(level=UnitLevel.GRID).values("id", "path", "grid_class"))
+    # The class by its code: the per-class 立案数 tables of a scheme are keyed by GridClass.code.
+    return list(Unit.objects.filter(level=UnitLevel.GRID).values("id", "path", grid_class_code=F("grid_class__code")))
 
 
 def _ancestor_of_level(path: str, units_by_path: dict[str, Unit]) -> Unit | None:
@@ -521,9 +522,15 @@ def _region_filed_volume(*, grids: list[dict], by_grid: dict[int, BaseCounts], t
     scores the mean of its grids."""
     if not tables or not grids:
         return None
+    # The tables are keyed by the class code of the scheme in use ("1"/"2" for 一类/二类, "A"/"B"/"C" …),
+    # so a scheme's tables apply to its grids. A grid without a class, or of a class with no table,
+    # is scored on the table of the strictest class (order 1) that has one, else the first table.
+    fallback = next((tables[code] for code in GridClass.objects.filter(scheme__is_in_use=True)
+                     .order_by("order", "code").values_list("code", flat=True) if code in tables),
+                    next(iter(tables.values())))
     scores = []
     for grid in grids:
-        table = tables.get(grid["grid_class"] or GridClass.FIRST) or tables[GridClass.FIRST]
+        table = tables.get(grid["grid_class_code"] or "") or fallback
         scores.append(stepped_score(by_grid.get(grid["id"], BaseCounts()).filed, table))
     return (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01"))
 

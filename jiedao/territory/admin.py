@@ -1,7 +1,39 @@
+from django import forms
 from django.contrib import admin
 
-from .models import Duty, Organisation, Unit
-from .services import unit_descendants_repath
+from .models import Duty, GridClass, GridClassScheme, Organisation, Unit
+from .services import grid_class_scheme_choose, unit_descendants_repath
+
+
+class GridClassInline(admin.TabularInline):
+    model = GridClass
+    extra = 0
+    fields = ["order", "code", "name"]
+
+
+class GridClassSchemeForm(forms.ModelForm):
+    class Meta:
+        model = GridClassScheme
+        fields = ["name", "is_in_use"]
+
+    def _get_validation_exclusions(self):
+        # "One scheme in use" is kept by save_model (the one used before is set aside), not refused.
+        return super()._get_validation_exclusions() | {"is_in_use"}
+
+
+@admin.register(GridClassScheme)
+class GridClassSchemeAdmin(admin.ModelAdmin):
+    form = GridClassSchemeForm
+    list_display = ["name", "is_in_use"]
+    inlines = [GridClassInline]
+
+    def save_model(self, request, obj, form, change):
+        # Choosing a scheme sets the one used before aside (one in use at a time).
+        in_use = obj.is_in_use
+        obj.is_in_use = False
+        super().save_model(request, obj, form, change)
+        if in_use:
+            grid_class_scheme_choose(scheme=obj)
 
 
 @admin.register(Unit)
@@ -9,7 +41,7 @@ class UnitAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "level", "parent", "grid_class", "is_active"]
     list_filter = ["level", "grid_class", "is_active"]
     search_fields = ["code", "name"]
-    list_select_related = ["parent"]
+    list_select_related = ["parent", "grid_class"]
     autocomplete_fields = ["parent"]
     readonly_fields = ["path", "updated_at"]
 

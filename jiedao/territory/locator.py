@@ -23,7 +23,7 @@ from .models import Unit, UnitLevel
 class LocatedPoint:
     grid_id: int
     grid_code: str
-    grid_class: str
+    grid_class_id: int | None  # territory.GridClass
     territory_path: str
     community_id: int | None
     area_id: int | None
@@ -64,7 +64,7 @@ class GridLocator:
                 if ancestor is not None and ancestor.level not in nearest:
                     nearest[ancestor.level] = ancestor.pk
             grids.append((geometry, LocatedPoint(
-                grid_id=unit.pk, grid_code=unit.code, grid_class=unit.grid_class, territory_path=unit.path,
+                grid_id=unit.pk, grid_code=unit.code, grid_class_id=unit.grid_class_id, territory_path=unit.path,
                 community_id=nearest.get(UnitLevel.COMMUNITY), area_id=nearest.get(UnitLevel.AREA),
                 subdistrict_id=nearest.get(UnitLevel.SUBDISTRICT),
             )))

@@ -13,10 +13,58 @@ class UnitLevel(models.TextChoices):
     GRID = "grid", _("网格")
 
 
-class GridClass(models.TextChoices):
-    # Used by deadlines (case rules) and by the region scores of the evaluation.
+class LegacyGridClass(models.TextChoices):
+    """The fixed 一类/二类 of the first releases, before grid classes became data (territory 0004 maps
+    them onto the "一类/二类" scheme). Only the old snapshot column `cases.Case.grid_class` still names
+    them; nothing reads it any more."""
     FIRST = "1", _("一类")
     SECOND = "2", _("二类")
+
+
+class GridClassScheme(models.Model):
+    """A set of grid classes an office uses (区域类别: 一类/二类, 核心区/一般区, A/B/C …). Case rules
+    (deadlines) and the evaluation's 立案数 steps are written per class; the office uses one scheme."""
+
+    name = models.CharField(_("名称"), max_length=60, unique=True)
+    is_in_use = models.BooleanField(_("本街道使用"), default=False,
+                                    help_text=_("同一时间只使用一个分类方案；选用后其他方案自动停用"))
+
+    class Meta:
+        verbose_name = _("区域类别方案")
+        verbose_name_plural = _("区域类别方案")
+        ordering = ["-is_in_use", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["is_in_use"], condition=models.Q(is_in_use=True),
+                                    name="grid_class_scheme_one_in_use"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GridClass(models.Model):
+    """One class of a scheme. `order` 1 is the strictest class (the shortest deadlines, the 立案数
+    steps of the busiest areas): a grid without a class is treated as the first class of the scheme
+    in use where a case rule has no row for every class."""
+
+    scheme = models.ForeignKey(GridClassScheme, on_delete=models.CASCADE, related_name="classes",
+                               verbose_name=_("分类方案"))
+    code = models.CharField(_("代码"), max_length=16,
+                            help_text=_("导入网格和考评分值表按代码识别类别，如 1、2、A、core"))
+    name = models.CharField(_("名称"), max_length=30)
+    order = models.PositiveSmallIntegerField(_("顺序"), default=1, help_text=_("1 为最严格的类别"))
+
+    class Meta:
+        verbose_name = _("区域类别")
+        verbose_name_plural = _("区域类别")
+        ordering = ["scheme", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="grid_class_code_per_scheme"),
+            models.UniqueConstraint(fields=["scheme", "name"], name="grid_class_name_per_scheme"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Unit(models.Model):
@@ -31,7 +79,8 @@ class Unit(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     path = models.CharField(_("路径"), max_length=255, editable=False, db_index=True)
     boundary = models.JSONField(_("边界（GeoJSON，WGS-84）"), null=True, blank=True)
-    grid_class = models.CharField(_("区域类别"), max_length=1, choices=GridClass.choices, blank=True)
+    grid_class = models.ForeignKey(GridClass, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+                                   verbose_name=_("区域类别"))
     is_active = models.BooleanField(_("启用"), default=True)
     # Part of the grid locator's cheap version stamp (territory/locator.py).
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

@@ -31,6 +31,7 @@ from .models import (
     TERRITORIAL_ROLES,
     Duty,
     GridClass,
+    GridClassScheme,
     Organisation,
     Role,
     Unit,
@@ -106,14 +107,60 @@ def _level_of(value: Any) -> str | None:
     return None
 
 
-def _grid_class_of(value: Any) -> str | None:
+# The scheme the first releases had as fixed choices (territory migration 0004 creates it too).
+DEFAULT_GRID_CLASS_SCHEME = "一类/二类"
+DEFAULT_GRID_CLASSES = (("1", "一类", 1), ("2", "二类", 2))
+# What `_grid_class_of` answers for a class name or code the scheme in use does not have.
+_INVALID_CLASS: Any = object()
+
+
+@transaction.atomic
+def grid_classes_seed_default() -> dict[str, GridClass]:
+    """The "一类/二类" scheme and its classes, created where missing (in use if no scheme is); returns
+    its classes by code. Idempotent: the default case rules and the demo name these classes."""
+    scheme, _created = GridClassScheme.objects.get_or_create(
+        name=DEFAULT_GRID_CLASS_SCHEME,
+        defaults={"is_in_use": not GridClassScheme.objects.filter(is_in_use=True).exists()})
+    classes = {}
+    for code, name, order in DEFAULT_GRID_CLASSES:
+        classes[code], _created = GridClass.objects.get_or_create(scheme=scheme, code=code,
+                                                                  defaults={"name": name, "order": order})
+    return classes
+
+
+@transaction.atomic
+def grid_class_scheme_choose(*, scheme: GridClassScheme) -> GridClassScheme:
+    """The office uses `scheme` from now on; the one used before is set aside (one in use at a time)."""
+    GridClassScheme.objects.filter(is_in_use=True).exclude(pk=scheme.pk).update(is_in_use=False)
+    GridClassScheme.objects.filter(pk=scheme.pk).update(is_in_use=True)
+    scheme.is_in_use = True
+    return scheme
+
+
+def _grid_classes_by_word() -> dict[str, GridClass]:
+    """The classes of the scheme in use by code and by name (an import names either)."""
+    by_word: dict[str, GridClass] = {}
+    for grid_class in GridClass.objects.filter(scheme__is_in_use=True).order_by("order", "code"):
+        by_word.setdefault(grid_class.code, grid_class)
+        by_word.setdefault(grid_class.name, grid_class)
+    return by_word
+
+
+def _grid_class_of(value: Any, by_word: dict[str, GridClass] | None = None) -> GridClass | None:
+    """A class of the scheme in use named by its code or its name; None for no class;
+    `_INVALID_CLASS` for a word the scheme does not have."""
+    if isinstance(value, GridClass):
+        return value
     text = str(value if value is not None else "").strip()
     if text == "":
-        return ""
-    for grid_class in GridClass:
-        if text in (grid_class.value, str(grid_class.label)):
-            return grid_class.value
-    return None
+        return None
+    by_word = _grid_classes_by_word() if by_word is None else by_word
+    return by_word.get(text, _INVALID_CLASS)
+
+
+def _grid_class_words() -> str:
+    return "、".join(f"{grid_class.code}（{grid_class.name}）"
+                    for grid_class in GridClass.objects.filter(scheme__is_in_use=True).order_by("order", "code"))
 
 
 def _code_of(value: Any) -> str:
@@ -163,7 +210,7 @@ def boundary_errors(geometry: Any) -> list[str]:
     return []
 
 
-def _unit_field_errors(*, code: str, name: str, level: str | None, grid_class: str | None,
+def _unit_field_errors(*, code: str, name: str, level: str | None, grid_class: Any,
                        boundary: Any, parent_level: str | None, has_parent: bool) -> list[tuple[str, str]]:
     errors: list[tuple[str, str]] = []
     if not code:
@@ -178,8 +225,9 @@ def _unit_field_errors(*, code: str, name: str, level: str | None, grid_class: s
         errors.append(("name", str(_("名称不能超过 100 个字符"))))
     if level is None:
         errors.append(("level", str(_("层级无效，应为 district、subdistrict、area、community 或 grid"))))
-    if grid_class is None:
-        errors.append(("grid_class", str(_("区域类别无效，应为 1（一类）或 2（二类）"))))
+    if grid_class is _INVALID_CLASS:
+        errors.append(("grid_class", str(_("区域类别无效，应为当前区域类别方案中的类别：%(classes)s")
+                                         % {"classes": _grid_class_words() or "—"})))
     if level == UnitLevel.GRID:
         if not has_parent:
             errors.append(("parent_code", str(_("网格必须有上级单位"))))
@@ -214,7 +262,7 @@ def _raise_validation(errors: list[tuple[str, str]]) -> None:
 
 
 def unit_create(*, code: str, name: str, level: str, parent: Unit | None = None, boundary: dict | None = None,
-                grid_class: str = "", is_active: bool = True) -> Unit:
+                grid_class: GridClass | str = "", is_active: bool = True) -> Unit:
     code, name = _code_of(code), (name or "").strip()
     level_value, class_value = _level_of(level), _grid_class_of(grid_class)
     errors = _unit_field_errors(code=code, name=name, level=level_value, grid_class=class_value, boundary=boundary,
@@ -223,7 +271,7 @@ def unit_create(*, code: str, name: str, level: str, parent: Unit | None = None,
         errors.append(("code", str(_("编码 %(code)s 已存在") % {"code": code})))
     _raise_validation(errors)
     unit = Unit(code=code, name=name, level=level_value, parent=parent, boundary=boundary,
-                grid_class=class_value or "", is_active=is_active)
+                grid_class=class_value, is_active=is_active)
     unit.save()
     return unit
 
@@ -234,7 +282,7 @@ _UNCHANGED: Any = object()
 @transaction.atomic
 def unit_update(*, unit: Unit, code: str | None = None, name: str | None = None, level: str | None = None,
                 parent: Unit | None = _UNCHANGED, boundary: dict | None = _UNCHANGED,
-                grid_class: str | None = None, is_active: bool | None = None) -> Unit:
+                grid_class: GridClass | str | None = None, is_active: bool | None = None) -> Unit:
     """Change the given fields (omitted ones stay). A new code or parent rewrites the paths of
     everything under the unit."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -254,7 +302,7 @@ def unit_update(*, unit: Unit, code: str | None = None, name: str | None = None,
     _raise_validation(errors)
     old_path = unit.path
     unit.code, unit.name, unit.level, unit.parent = new_code, new_name, new_level, new_parent
-    unit.boundary, unit.grid_class = new_boundary, new_class or ""
+    unit.boundary, unit.grid_class = new_boundary, new_class
     if is_active is not None:
         unit.is_active = is_active
     unit.save()
@@ -269,7 +317,7 @@ class _UnitRow:
     name: str
     level: str | None
     parent_code: str
-    grid_class: str | None
+    grid_class: Any  # a GridClass, None (no class) or _INVALID_CLASS
     boundary: Any
 
 
@@ -288,6 +336,7 @@ def _features_of(data: bytes | str) -> tuple[list[Any], list[RowError]]:
 
 def _units_rows(features: list[Any]) -> tuple[list[_UnitRow], list[RowError]]:
     rows, errors = [], []
+    classes = _grid_classes_by_word()
     for index, feature in enumerate(features):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             errors.append(RowError(index, "type", str(_("要素必须是 GeoJSON Feature"))))
@@ -300,7 +349,7 @@ def _units_rows(features: list[Any]) -> tuple[list[_UnitRow], list[RowError]]:
             index=index, code=_code_of(properties.get("code")), name=str(properties.get("name") or "").strip(),
             level=_level_of(properties.get("level")),
             parent_code=_code_of(properties.get("parent_code") or properties.get("parent")),
-            grid_class=_grid_class_of(properties.get("grid_class")), boundary=feature.get("geometry"),
+            grid_class=_grid_class_of(properties.get("grid_class"), classes), boundary=feature.get("geometry"),
         ))
     return rows, errors
 
@@ -348,8 +397,9 @@ def units_import_geojson(*, data: bytes | str) -> ImportResult:
     """Create or update (by code) the units of a GeoJSON FeatureCollection in WGS-84.
 
     Each feature's properties: code, name, level, parent_code (a unit already in the system or
-    another feature of the file, in any order), grid_class. Raises `ImportRejected` with every
-    feature's errors and writes nothing if any feature is wrong.
+    another feature of the file, in any order), grid_class (a class of the scheme in use, by its
+    code or its name). Raises `ImportRejected` with every feature's errors and writes nothing if
+    any feature is wrong.
     """
     features, errors = _features_of(data)
     if errors:
@@ -375,12 +425,12 @@ def units_import_geojson(*, data: bytes | str) -> ImportResult:
                 unit = Unit.objects.filter(code=row.code).first()
                 if unit is None:
                     Unit(code=row.code, name=row.name, level=row.level, parent=parent, boundary=row.boundary,
-                         grid_class=row.grid_class or "").save()
+                         grid_class=row.grid_class).save()
                     result.created += 1
                     continue
                 old_path = unit.path
                 unit.name, unit.level, unit.parent = row.name, row.level, parent
-                unit.boundary, unit.grid_class = row.boundary, row.grid_class or ""
+                unit.boundary, unit.grid_class = row.boundary, row.grid_class
                 unit.save()
                 unit_descendants_repath(old_path=old_path, new_path=unit.path)
                 result.updated += 1

@@ -4,6 +4,7 @@ the services guard every transition again."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
@@ -33,6 +34,21 @@ def _yes_no(request: HttpRequest, name: str, *, message) -> bool:
     if value not in {"yes", "no"}:
         raise InvalidInput(message, field=name)
     return value == "yes"
+
+
+def _positive_decimal(request: HttpRequest, name: str, *, message) -> Decimal | None:
+    """A positive number with at most two decimals ("1.5" 工作时), or None when the field is empty."""
+    value = _text(request, name)
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+        valid = number.is_finite() and number > 0 and number == number.quantize(Decimal("0.01"), rounding=ROUND_DOWN)
+    except InvalidOperation:
+        valid = False
+    if not valid:
+        raise InvalidInput(message, field=name)
+    return number
 
 
 def _positive_int(request: HttpRequest, name: str, *, message) -> int | None:
@@ -91,7 +107,7 @@ def _file(request, case, by, version):
         if rule is None:
             raise InvalidInput(_("请选择立案条件"), field="rule")
     deadline_unit = _text(request, "deadline_unit") or None
-    deadline_value = _positive_int(request, "deadline_value", message=_("处置时限须为正整数"))
+    deadline_value = _positive_decimal(request, "deadline_value", message=_("处置时限须为正数，可带两位小数（如 1.5）"))
     services.case_file(case=case, by=by, rule=rule, deadline_value=deadline_value, deadline_unit=deadline_unit,
                        opinion=_text(request, "opinion"), expected_version=version)
 
@@ -209,7 +225,7 @@ def _merge_context(case: Case) -> dict:
 
 
 def _file_context(case: Case) -> dict:
-    return {"rules": case_rules_for_item(item=case.item, grid_class=case.grid_class),
+    return {"rules": case_rules_for_item(item=case.item, grid_class=case.grid.grid_class),
             "deadline_units": DeadlineUnit.choices}
 
 

@@ -12,7 +12,7 @@ from jiedao.cases.models import Case, CaseEvent, CaseSource, ClosureType, Rating
 from jiedao.cases.selectors import case_deadline_light, superseded_closure_event_ids
 from jiedao.cases.services import remaining_handling_minutes
 from jiedao.cases.workflow import event_label
-from jiedao.catalogue.models import DeadlineUnit
+from jiedao.catalogue.models import deadline_text
 from jiedao.territory.models import Role
 from jiedao.worktime.deadlines import DeadlineLight, is_working_time_unit
 
@@ -90,7 +90,7 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
     if "confirmed" in data:
         facts.append((_("核实结果"), _("属实") if data["confirmed"] else _("不属实")))
     if data.get("deadline_value") and data.get("deadline_unit"):
-        facts.append((_("处置时限"), f"{data['deadline_value']} {_label(DeadlineUnit, data['deadline_unit'])}"))
+        facts.append((_("处置时限"), deadline_text(data["deadline_value"], data["deadline_unit"])))
     if data.get("department_name"):
         facts.append((_("职能部门"), data["department_name"]))
     if data.get("territorial_owner_name"):

@@ -4,7 +4,7 @@ The clock is never read here: callers pass `now` (read once, from `jiedao.clock`
 """
 
 from datetime import datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django.db import models
@@ -36,19 +36,35 @@ def is_working_time_unit(unit: str) -> bool:
     return unit in WORKING_TIME_UNITS
 
 
-def budget_minutes(*, value: int, unit: str, calendar: WorkingCalendar) -> int:
-    """The time limit in minutes of the unit's own kind of time (working or clock minutes)."""
+# Minutes in one unit of each kind; 工作日 depends on the calendar's working periods.
+_MINUTES_PER_UNIT = {
+    DeadlineUnit.WORKING_HOURS: 60,
+    DeadlineUnit.EMERGENCY_HOURS: 60,
+    DeadlineUnit.CALENDAR_DAYS: 24 * 60,
+    DeadlineUnit.MINUTES: 1,
+}
+
+
+def budget_minutes(*, value: Decimal | int | str, unit: str, calendar: WorkingCalendar) -> int:
+    """The time limit in whole minutes of the unit's own kind of time (working or clock minutes).
+
+    A limit may be fractional, as published tables write it (standards.md §4.2): 1.5 工作时 is 90
+    working minutes, 0.5 工作日 is half of the calendar's working day (225 minutes with 08:30–12:00 and
+    13:30–17:30). The product is exact (Decimal); a limit that is not a whole number of minutes (0.01
+    工作时) is rounded to the nearest minute, halves up, and never below one minute."""
+    number = Decimal(str(value))
+    if not number.is_finite():
+        raise ValueError(f"deadline value {value!r} is not a number")
     if unit == DeadlineUnit.WORKING_DAYS:
         # One 工作日 is one full day of working periods, so "2 工作日" reported at 10:00 ends at
         # 10:00 on the second working day after.
-        return value * calendar.minutes_per_working_day
-    if unit in (DeadlineUnit.WORKING_HOURS, DeadlineUnit.EMERGENCY_HOURS):
-        return value * 60
-    if unit == DeadlineUnit.CALENDAR_DAYS:
-        return value * 24 * 60
-    if unit == DeadlineUnit.MINUTES:
-        return value
-    raise ValueError(f"unknown deadline unit {unit!r}")
+        per_unit = calendar.minutes_per_working_day
+    elif unit in _MINUTES_PER_UNIT:
+        per_unit = _MINUTES_PER_UNIT[unit]
+    else:
+        raise ValueError(f"unknown deadline unit {unit!r}")
+    minutes = int((number * per_unit).to_integral_value(rounding=ROUND_HALF_UP))
+    return max(minutes, 1) if number > 0 else minutes
 
 
 def _time_between(*, start: datetime, end: datetime, unit: str, calendar: WorkingCalendar) -> timedelta:

@@ -8,7 +8,10 @@ from jiedao.catalogue.services import (
     catalogue_load_standard,
 )
 from jiedao.territory.models import GridClass
-from jiedao.territory.services import organisations_seed_default
+from jiedao.territory.services import (
+    grid_classes_seed_default,
+    organisations_seed_default,
+)
 
 
 @pytest.fixture
@@ -17,6 +20,11 @@ def seeded(db):
     catalogue_load_standard()
     catalogue_load_local_extensions()
     case_rules_load_default()
+
+
+def klass(code: str) -> GridClass:
+    """A class of the default "一类/二类" scheme by its code."""
+    return grid_classes_seed_default()[code]
 
 
 def matter(code: str) -> CatalogueItem:
@@ -58,40 +66,40 @@ def test_grid_class_row_beats_the_all_classes_row(seeded):
     CaseRule.objects.create(item=item, filing_condition="所有区域", deadline_value=9,
                             deadline_unit=DeadlineUnit.WORKING_DAYS, closing_condition="清理")
 
-    first = case_rule_for(item=item, grid_class=GridClass.FIRST)
-    second = case_rule_for(item=item, grid_class=GridClass.SECOND)
+    first = case_rule_for(item=item, grid_class=klass("1"))
+    second = case_rule_for(item=item, grid_class=klass("2"))
 
-    assert (first.deadline_value, first.deadline_unit, first.grid_class) == (4, "working_hours", "1")
-    assert (second.deadline_value, second.deadline_unit, second.grid_class) == (1, "working_days", "2")
+    assert (first.deadline_value, first.deadline_unit, first.grid_class.code) == (4, "working_hours", "1")
+    assert (second.deadline_value, second.deadline_unit, second.grid_class.code) == (1, "working_days", "2")
 
 
 def test_unclassified_grid_prefers_the_all_classes_row_then_the_stricter_class(seeded):
-    assert case_rule_for(item=matter("06001"), grid_class="").deadline_value == 4
-    strict = case_rule_for(item=matter("06012"), grid_class="")
-    assert (strict.grid_class, strict.deadline_value, strict.deadline_unit) == ("1", 2, "working_hours")
+    assert case_rule_for(item=matter("06001"), grid_class=None).deadline_value == 4
+    strict = case_rule_for(item=matter("06012"), grid_class=None)
+    assert (strict.grid_class.code, strict.deadline_value, strict.deadline_unit) == ("1", 2, "working_hours")
 
 
 def test_mildest_step_is_the_default_and_all_steps_are_offered(seeded):
     item = matter("06001")
 
-    rules = case_rules_for_item(item=item, grid_class=GridClass.SECOND)
+    rules = case_rules_for_item(item=item, grid_class=klass("2"))
 
     assert [(r.severity, r.deadline_value, r.deadline_unit) for r in rules] == [
         (1, 4, "working_hours"), (2, 7, "working_days"), (3, 20, "working_days")]
-    assert case_rule_for(item=item, grid_class=GridClass.SECOND).pk == rules[0].pk
+    assert case_rule_for(item=item, grid_class=klass("2")).pk == rules[0].pk
 
 
 def test_chosen_rule_is_used_only_if_it_belongs_to_the_item(seeded):
     demolition = CaseRule.objects.get(item__code="06001", severity=3)
 
-    assert case_rule_for(item=matter("06001"), grid_class="1", rule_id=demolition.pk).pk == demolition.pk
-    assert case_rule_for(item=matter("06010"), grid_class="1", rule_id=demolition.pk) is None
+    assert case_rule_for(item=matter("06001"), grid_class=klass("1"), rule_id=demolition.pk).pk == demolition.pk
+    assert case_rule_for(item=matter("06010"), grid_class=klass("1"), rule_id=demolition.pk) is None
 
 
 def test_switched_off_rule_is_skipped(seeded):
     CaseRule.objects.filter(item__code="06013", severity=1).update(is_active=False)
 
-    rule = case_rule_for(item=matter("06013"), grid_class="1")
+    rule = case_rule_for(item=matter("06013"), grid_class=klass("1"))
 
     assert (rule.severity, rule.deadline_value, rule.deadline_unit) == (2, 4, "emergency_hours")
 
@@ -99,14 +107,14 @@ def test_switched_off_rule_is_skipped(seeded):
 def test_component_uses_the_rules_of_its_abnormal_matter(seeded):
     street_lamp = CatalogueItem.objects.get(kind=CatalogueKind.COMPONENT, code="01037")
 
-    rule = case_rule_for(item=street_lamp, grid_class="2")
+    rule = case_rule_for(item=street_lamp, grid_class=klass("2"))
 
     assert (rule.item.name, rule.deadline_value, rule.deadline_unit, rule.department.code) == (
         "路灯异常", 3, "working_days", "D03")
 
 
 def test_item_without_rules_has_none(seeded):
-    assert case_rule_for(item=matter("06029"), grid_class="1") is None
+    assert case_rule_for(item=matter("06029"), grid_class=klass("1")) is None
 
 
 def test_among_equal_name_matches_the_category_used_more_here_comes_first(world, clock):

@@ -67,7 +67,7 @@ def test_grid_codes_are_15_digits_unique_and_numbered_inside_their_community(dem
 
 def test_villages_are_class_two_and_the_core_class_one(demo):
     classes = dict(Unit.objects.filter(level=UnitLevel.GRID, path__startswith=demo.path)
-                   .values_list("code", "grid_class"))
+                   .values_list("code", "grid_class__code"))
     assert {classes[code] for code in classes if code[:12] in ("330199001005", "330199001006")} == {"2"}
     assert {classes[code] for code in classes if code[:12] < "330199001005"} == {"1"}
 

@@ -54,7 +54,7 @@ def test_seed_catalogue_is_idempotent(db):
     call_command("seed_catalogue", stdout=stdout)
 
     assert stdout.getvalue().splitlines() == [
-        "departments created: 12; standard rows: 403; local rows: 15; case rules created: 45",
-        "departments created: 0; standard rows: 403; local rows: 15; case rules created: 0",
+        "departments created: 12; standard rows: 403; local rows: 14; case rules created: 52",
+        "departments created: 0; standard rows: 403; local rows: 14; case rules created: 0",
     ]
-    assert (Organisation.objects.count(), CatalogueItem.objects.count(), CaseRule.objects.count()) == (12, 418, 45)
+    assert (Organisation.objects.count(), CatalogueItem.objects.count(), CaseRule.objects.count()) == (12, 417, 52)

@@ -2,8 +2,14 @@ import json
 
 import pytest
 
-from jiedao.territory.models import Unit
-from jiedao.territory.services import ImportRejected, RowError, units_import_geojson
+from jiedao.territory.models import GridClass, GridClassScheme, Unit
+from jiedao.territory.services import (
+    ImportRejected,
+    RowError,
+    grid_class_scheme_choose,
+    grid_classes_seed_default,
+    units_import_geojson,
+)
 from jiedao.territory.tests.factories import UnitFactory, square
 
 
@@ -30,6 +36,11 @@ def valid_features():
     ]
 
 
+@pytest.fixture(autouse=True)
+def default_classes(db):
+    return grid_classes_seed_default()
+
+
 def snapshot():
     return sorted(Unit.objects.values_list("code", "name", "level", "path", "grid_class", "boundary"))
 
@@ -39,7 +50,7 @@ def test_valid_file_creates_the_tree_with_paths(db):
 
     assert (result.created, result.updated) == (4, 0)
     grid = Unit.objects.get(code="440305001001002")
-    assert (grid.path, grid.level, grid.grid_class, grid.parent.code) == (
+    assert (grid.path, grid.level, grid.grid_class.code, grid.parent.code) == (
         "/440305001/440305001001/440305001001002/", "grid", "2", "440305001001")
     assert grid.boundary == square(120.01, 30.0)
     assert Unit.objects.get(code="440305001").parent is None
@@ -57,7 +68,7 @@ def test_existing_codes_are_updated_and_parent_may_already_exist(db):
     assert Unit.objects.get(code="440305001").name == "桃源街道（新）"
     assert Unit.objects.get(code="440305001001002").path == (
         "/440305/440305001/440305001001/440305001001002/")
-    assert Unit.objects.get(code="440305001001001").grid_class == "2"
+    assert Unit.objects.get(code="440305001001001").grid_class.name == "二类"
     assert Unit.objects.get(code="440305001").parent == district
 
 
@@ -83,7 +94,7 @@ point = {"type": "Point", "coordinates": [120.0, 30.0]}
     (feature("440305001001009", "网格", "building", "440305001001", "1", square(120.0, 30.1)),
      RowError(4, "level", "层级无效，应为 district、subdistrict、area、community 或 grid")),
     (feature("440305001001009", "网格", "grid", "440305001001", "3", square(120.0, 30.1)),
-     RowError(4, "grid_class", "区域类别无效，应为 1（一类）或 2（二类）")),
+     RowError(4, "grid_class", "区域类别无效，应为当前区域类别方案中的类别：1（一类）、2（二类）")),
     (feature("440305001001009", "网格", "grid", "440305009009", "1", square(120.0, 30.1)),
      RowError(4, "parent_code", "上级单位编码 440305009009 既不在文件中也不在系统中")),
     (feature("440305001001009", "网格", "grid", None, "1", square(120.0, 30.1)),
@@ -139,3 +150,31 @@ def test_errors_of_every_feature_are_reported_together(db):
 def test_file_level_errors(db, data, expected):
     assert reject(data) == [expected]
     assert Unit.objects.count() == 0
+
+
+def test_grids_name_a_class_of_the_scheme_in_use_by_name_or_code(db):
+    # Given an office that uses 核心区/一般区 instead of 一类/二类
+    scheme = GridClassScheme.objects.create(name="核心区/一般区")
+    core = GridClass.objects.create(scheme=scheme, code="core", name="核心区", order=1)
+    general = GridClass.objects.create(scheme=scheme, code="general", name="一般区", order=2)
+    grid_class_scheme_choose(scheme=scheme)
+    units = [feature("440305001", "桃源街道", "subdistrict"),
+             feature("440305001001", "平山社区", "community", "440305001", geometry=square(120.0, 30.0, 0.02)),
+             feature("440305001001001", "一网格", "grid", "440305001001", "核心区", square(120.0, 30.0)),
+             feature("440305001001002", "二网格", "grid", "440305001001", "general", square(120.01, 30.0))]
+
+    units_import_geojson(data=collection(*units))
+
+    assert dict(Unit.objects.filter(level="grid").values_list("code", "grid_class")) == {
+        "440305001001001": core.pk, "440305001001002": general.pk}
+
+
+def test_a_class_of_a_scheme_not_in_use_is_refused(db):
+    scheme = GridClassScheme.objects.create(name="A/B/C")
+    GridClass.objects.create(scheme=scheme, code="A", name="A类", order=1)
+    grid = feature("440305001001009", "网格", "grid", "440305001001", "A类", square(120.0, 30.1))
+
+    errors = reject(collection(*valid_features(), grid))
+
+    assert errors == [RowError(4, "grid_class", "区域类别无效，应为当前区域类别方案中的类别：1（一类）、2（二类）")]
+    assert not Unit.objects.exists()

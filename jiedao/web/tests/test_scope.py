@@ -22,7 +22,7 @@ import pytest
 
 from jiedao.cases.models import CaseSource
 from jiedao.conftest import CELL, ORIGIN_LAT, ORIGIN_LON, report, square, walk_to
-from jiedao.territory.models import GridClass, Unit, UnitLevel
+from jiedao.territory.models import Unit, UnitLevel
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def spread(world, clock):
     west = Unit.objects.create(parent=world.subdistrict, level=UnitLevel.AREA, code="330199001A02", name="西片")
     shiqiao = Unit.objects.create(parent=west, level=UnitLevel.COMMUNITY, code="330199001005", name="石桥村")
     Unit.objects.create(parent=shiqiao, level=UnitLevel.GRID, code="330199001005001", name="石桥村第1网格",
-                        boundary=square(ORIGIN_LON + 4 * CELL, ORIGIN_LAT), grid_class=GridClass.FIRST)
+                        boundary=square(ORIGIN_LON + 4 * CELL, ORIGIN_LAT), grid_class=world.grid_classes["1"])
     by_clerk = {"by": world.people.intake_clerk, "source": CaseSource.HOTLINE}
     cases = {name: walk_to(world, report(world, column=column, **by_clerk), "handling")
              for name, column in (("a", 0), ("b", 2), ("c", 4))}

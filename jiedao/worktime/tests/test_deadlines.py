@@ -218,3 +218,54 @@ def test_emergency_light_counts_the_holiday(calendar, frozen_now):
     assert deadline_light(now=frozen_now(at(2026, 10, 1, 12, 23)), deadline=deadline, budget_minutes=180,
                           unit=DeadlineUnit.EMERGENCY_HOURS, calendar=calendar,
                           suspended=False) == DeadlineLight.GREEN
+
+
+# Issue 11, point 4: fractional limits as the published tables write them (standards.md §4.2).
+@pytest.mark.parametrize(("value", "unit", "minutes"), [
+    (Decimal("1.5"), DeadlineUnit.WORKING_HOURS, 90),
+    (Decimal("0.5"), DeadlineUnit.WORKING_DAYS, 225),  # half of 3 h 30 + 4 h
+    (Decimal("2.5"), DeadlineUnit.WORKING_DAYS, 1125),
+    (Decimal("1.5"), DeadlineUnit.EMERGENCY_HOURS, 90),
+    (Decimal("0.25"), DeadlineUnit.CALENDAR_DAYS, 360),
+    (Decimal("0.33"), DeadlineUnit.WORKING_DAYS, 149),  # 148.5 minutes: halves round up
+    (Decimal("0.01"), DeadlineUnit.WORKING_HOURS, 1),  # 0.6 minute: never below one minute
+    ("1.50", DeadlineUnit.WORKING_HOURS, 90),
+])
+def test_a_fractional_budget_is_exact_in_minutes(calendar, value, unit, minutes):
+    assert budget_minutes(value=value, unit=unit, calendar=calendar) == minutes
+
+
+def test_half_a_working_day_follows_the_configured_periods():
+    nine_to_five = WorkingCalendar(exceptions={}, periods=((time(9), time(12)), (time(13), time(18))), tz=SHANGHAI)
+    assert budget_minutes(value=Decimal("0.5"), unit=DeadlineUnit.WORKING_DAYS, calendar=nine_to_five) == 240
+
+
+@pytest.mark.parametrize(("start", "value", "unit", "expected"), [
+    # 1.5 工作时 at 11:00 on Tuesday: 60 minutes before lunch, 30 after 13:30
+    (at(2026, 3, 10, 11, 0), "1.5", DeadlineUnit.WORKING_HOURS, at(2026, 3, 10, 14, 0)),
+    # 1.5 工作时 at 17:00: 30 minutes before the evening, 60 from 08:30 the next morning
+    (at(2026, 3, 10, 17, 0), "1.5", DeadlineUnit.WORKING_HOURS, at(2026, 3, 11, 9, 30)),
+    # reported over lunch: the clock starts at 13:30
+    (at(2026, 3, 10, 12, 20), "1.5", DeadlineUnit.WORKING_HOURS, at(2026, 3, 10, 15, 0)),
+    # 0.5 工作日 (225 minutes) at 08:30: 210 before lunch, 15 after
+    (at(2026, 3, 10, 8, 30), "0.5", DeadlineUnit.WORKING_DAYS, at(2026, 3, 10, 13, 45)),
+    # 0.5 工作日 at 16:00 on Wed 30 Sep: 90 minutes, then 国庆节 1–7 Oct, 135 minutes on Thu 8 Oct
+    (at(2026, 9, 30, 16, 0), "0.5", DeadlineUnit.WORKING_DAYS, at(2026, 10, 8, 10, 45)),
+    # 2.5 工作日 (1125 minutes) at 16:00 on Fri 9 Oct: 90 on Friday, 450 on Sat 10 Oct (调休 working day),
+    # 450 on Mon 12 Oct, 135 on Tue 13 Oct
+    (at(2026, 10, 9, 16, 0), "2.5", DeadlineUnit.WORKING_DAYS, at(2026, 10, 13, 10, 45)),
+    # 1.5 工作时 at 17:00 on Fri 9 Oct: 30 minutes, then 60 on the 调休 Saturday
+    (at(2026, 10, 9, 17, 0), "1.5", DeadlineUnit.WORKING_HOURS, at(2026, 10, 10, 9, 30)),
+    # 1.5 紧急工作时 run through the holiday night
+    (at(2026, 10, 1, 23, 0), "1.5", DeadlineUnit.EMERGENCY_HOURS, at(2026, 10, 2, 0, 30)),
+])
+def test_a_fractional_limit_across_lunch_evenings_holidays_and_working_weekends(calendar, start, value, unit,
+                                                                                 expected):
+    minutes = budget_minutes(value=Decimal(value), unit=unit, calendar=calendar)
+
+    assert deadline_after(start=start, budget_minutes=minutes, unit=unit, calendar=calendar) == expected
+
+
+def test_a_budget_that_is_not_a_number_fails(calendar):
+    with pytest.raises(ValueError, match="not a number"):
+        budget_minutes(value=Decimal("NaN"), unit=DeadlineUnit.WORKING_HOURS, calendar=calendar)
