@@ -123,7 +123,7 @@ def _contact_facts(event: CaseEvent, contacts) -> list[tuple[str, str]]:
 
 def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:
     """`contacts` (cases.contact.case_contacts) adds a resident's name and contact, as the viewer may see them."""
-    return [TimelineEntry(event=event, label=event_label(event.action),
+    return [TimelineEntry(event=event, label=event_label(event.action, event.data),
                           role_label=_label(Role, event.actor_role) if event.actor_role else "",
                           facts=event_facts(event) + _contact_facts(event, contacts))
             for event in events]
