@@ -14,7 +14,7 @@ PERSONAS = {"grid_worker": Role.GRID_WORKER, "inspector": Role.INSPECTOR, "other
             "supervisor": Role.SUPERVISOR}
 TERRITORY = {"grid_worker", "inspector", "intake_clerk", "shift_lead", "dispatcher", "leader", "area_leader",
              "secretary", "supervisor"}
-UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled", "duplicate"}
+UNDISPATCHED = {"reported", "verifying", "accepted", "filed", "self_handled", "duplicate", "rejected"}
 # "duplicate": a new report of a problem already reported as this number (the case to merge into).
 ORIGINAL_NUMBER = "2026-000001"
 
@@ -33,6 +33,8 @@ def bring(world, state: str) -> Case:
         return report(world)
     if state == "verifying":
         return services.case_send_to_verify(case=report(world), by=p.intake_clerk, inspector=p.inspector)
+    if state == "rejected":  # a clerk's 不予受理, waiting for the shift lead's review
+        return services.case_reject(case=report(world), by=p.intake_clerk, kind="invalid", reason="无法辨认")
     if state == "self_handled":
         return report(world, self_handled=True, after_photos=[make_upload()])
     if state.startswith("pending_"):

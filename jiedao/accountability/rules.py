@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jiedao.cases.models import Case, CaseEvent, CaseState, ClosureType
+from jiedao.cases.workflow import SUPERVISE_STEP
 from jiedao.worktime.calendar import WorkingCalendar
 
 from .models import EvidenceRole, Measure, RuleCode, RuleKind, SubjectKind
@@ -320,23 +321,28 @@ def find_overdue(*, window: Window, parameters: dict) -> list[Candidate]:
     return candidates
 
 
-SUPERVISE_STEP = "supervise"  # supervision.models.EscalationCode.SUPERVISE (督办)
 
 
 def find_escalation_ignored(*, window: Window, parameters: dict) -> list[Candidate]:
     """督办 ignored: a case reached the 督办 step and no fix was reported within `working_days`
-    working days after it; counted in the period in which that time ran out (and only once it has)."""
+    working days after it; counted in the period in which that time ran out (and only once it has).
+    A leader's 督办 by hand is the same kind of event (`escalate`, step `supervise`, `manual`) and
+    counts the same way, except that its grace ends at the time the leader set (`due_at`)."""
     days = parameters["working_days"]
     span = timedelta(minutes=days * window.calendar.minutes_per_working_day)
     # Generous lower bound for the escalations whose grace can end in the period (long holidays).
     earliest = window.start_at - timedelta(days=2 * days + 30)
     escalations = (CaseEvent.objects.filter(action="escalate", data__step=SUPERVISE_STEP, at__gte=earliest,
                                             at__lt=window.cutoff).order_by("case_id", "at", "id")
-                   .values_list("case_id", "at"))
+                   .values_list("case_id", "at", "data__due_at"))
     first: dict[int, datetime] = {}
-    for case_id, at in escalations:
-        first.setdefault(case_id, at)
-    expiries = {case_id: window.calendar.add_working_duration(at, span) for case_id, at in first.items()}
+    expiries: dict[int, datetime] = {}
+    for case_id, at, due_at in escalations:
+        if case_id in first:
+            continue
+        first[case_id] = at
+        expiries[case_id] = (datetime.fromisoformat(due_at) if due_at
+                             else window.calendar.add_working_duration(at, span))
     expiring = {case_id: expiry for case_id, expiry in expiries.items()
                 if window.start_at <= expiry < window.end_at and expiry <= window.now}
     if not expiring:

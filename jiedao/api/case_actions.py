@@ -4,6 +4,7 @@ Every endpoint only translates the request into a call of the matching service."
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from jiedao.cases.models import Case
 from jiedao.cases.selectors import dispatch_suggestion
 from jiedao.cases.workflow import ACTIONS
 from jiedao.catalogue.models import CaseRule
+from jiedao.params import moment_checked
 from jiedao.territory.models import Organisation, Unit
 
 from .cases import case_detail, case_reloaded, case_visible_or_404, uploads
@@ -88,6 +90,23 @@ class ReviewIn(OpinionIn):
     approve: bool
 
 
+class RejectIn(ReasonIn):
+    kind: str = Field(description="duplicate | not_ours | invalid | other (不予受理的原因)")
+
+
+class ReviewRejectionIn(OpinionIn):
+    uphold: bool = Field(description="true: the rejection stands; false: back to 待受理 (opinion required)")
+
+
+class SuperviseIn(ActionIn):
+    note: str = ""
+    due_at: datetime | None = Field(None, description="When the case must have moved (ISO 8601; no offset: +08:00)")
+
+
+class HandDownIn(DispatchIn):
+    pass
+
+
 # ---------------------------------------------------------------- from a body to a service call
 
 def _inspector(username: str | None):
@@ -108,7 +127,7 @@ def _rule(rule_id: int | None) -> CaseRule | None:
     return rule
 
 
-def _dispatch(case: Case, by, data: DispatchIn, photos) -> None:
+def _department_and_owner(case: Case, data: DispatchIn) -> tuple[Organisation, Unit | None]:
     suggestion = dispatch_suggestion(case=case)
     if data.department_code:
         department = Organisation.objects.filter(code=data.department_code).first()
@@ -124,8 +143,24 @@ def _dispatch(case: Case, by, data: DispatchIn, photos) -> None:
         if owner is None:
             raise InvalidInput(_("未知的属地责任单位：%(code)s") % {"code": data.territorial_owner_code},
                                field="territorial_owner_code")
+    return department, owner
+
+
+def _dispatch(case: Case, by, data: DispatchIn, photos) -> None:
+    department, owner = _department_and_owner(case, data)
     services.case_dispatch(case=case, by=by, department=department, territorial_owner=owner,
                            opinion=data.opinion, expected_version=data.expected_version)
+
+
+def _hand_down(case: Case, by, data: HandDownIn, photos) -> None:
+    department, owner = _department_and_owner(case, data)
+    services.case_hand_down(case=case, by=by, department=department, territorial_owner=owner,
+                            opinion=data.opinion, expected_version=data.expected_version)
+
+
+def _supervise(case: Case, by, data: SuperviseIn, photos) -> None:
+    due_at = moment_checked(data.due_at, field="due_at") if data.due_at else None
+    services.case_supervise(case=case, by=by, note=data.note, due_at=due_at, expected_version=data.expected_version)
 
 
 def _merge(case: Case, by, data: MergeIn, photos) -> None:
@@ -194,6 +229,12 @@ ENDPOINTS: dict[str, ActionEndpoint] = {
         expected_version=d.expected_version)),
     "review_self_handled": ActionEndpoint(ReviewIn, lambda c, by, d, p: services.case_review_self_handled(
         case=c, by=by, approve=d.approve, opinion=d.opinion, expected_version=d.expected_version)),
+    "reject": ActionEndpoint(RejectIn, lambda c, by, d, p: services.case_reject(
+        case=c, by=by, kind=d.kind, reason=d.reason, expected_version=d.expected_version)),
+    "review_rejection": ActionEndpoint(ReviewRejectionIn, lambda c, by, d, p: services.case_review_rejection(
+        case=c, by=by, uphold=d.uphold, opinion=d.opinion, expected_version=d.expected_version)),
+    "supervise": ActionEndpoint(SuperviseIn, _supervise),
+    "hand_down": ActionEndpoint(HandDownIn, _hand_down),
 }
 
 RESPONSES = {200: CaseDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}

@@ -210,7 +210,7 @@ def _event_data(event: CaseEvent, contacts: CaseContacts) -> dict:
     return {
         "resident_contact": contact_data(contacts.updates.get(event.pk)),
         "at": event.at, "action": event.action,
-        "action_label": event_label(event.action),
+        "action_label": event_label(event.action, event.data),
         "from_state": event.from_state, "to_state": event.to_state, "actor_name": event.actor_name,
         "actor_role": event.actor_role, "actor_role_label": _label(Role, event.actor_role) if event.actor_role else "",
         "opinion": event.opinion, "data": event.data or {},

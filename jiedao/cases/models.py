@@ -44,6 +44,17 @@ class CaseSource(models.TextChoices):
     VIDEO = "video", _("视频/物联感知")
     SELF_CHECK = "self_check", _("自查")
     OPEN311 = "open311", _("Open311 接入")
+    MEDIA = "media", _("媒体监督")  # standards.md §2.3: 立案数 split by source (宁波)
+    RIVER_PATROL = "river_patrol", _("河长巡河")  # standards.md §5
+
+
+class RejectionKind(models.TextChoices):
+    """Why the intake desk turned a report away (不予受理), counted among 不予立案."""
+
+    DUPLICATE = "duplicate", _("重复反映")
+    NOT_OURS = "not_ours", _("不属于受理范围")
+    INVALID = "invalid", _("信息无效或无法核实")
+    OTHER = "other", _("其他")
 
 
 class ClosureType(models.TextChoices):

@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
@@ -18,6 +18,7 @@ from .access import visible_cases_filter, within_territory
 from .models import (
     OPEN_STATES,
     Case,
+    CaseEvent,
     CasePolicy,
     CaseRequest,
     CaseState,
@@ -130,7 +131,8 @@ def _box_filter(user, code: str) -> Q | None:
             clauses.append(dispatcher & Q(requests__state=RequestState.PENDING,
                                           requests__kind__in=["return", "extension", "suspension"]))
         if shift_lead:
-            clauses.append(shift_lead & Q(requests__state=RequestState.PENDING, requests__kind="void"))
+            clauses.append(shift_lead & (Q(requests__state=RequestState.PENDING, requests__kind="void")
+                                         | rejection_awaiting_review_q()))
         if not clauses:
             return None
         return clauses[0] | clauses[1] if len(clauses) == 2 else clauses[0]
@@ -149,6 +151,15 @@ def _box_filter(user, code: str) -> Q | None:
     if code == "all":
         return Q()
     return None
+
+
+def rejection_awaiting_review_q() -> Q:
+    """Cases whose latest 不予受理 step is a clerk's rejection the shift lead has not reviewed
+    (as `services.rejection_awaiting_review`, for lists)."""
+    latest = (CaseEvent.objects.filter(case=OuterRef(OuterRef("pk")), action__in=["reject", "review_rejection"])
+              .order_by("-at", "-id").values("pk")[:1])
+    return Q(state=CaseState.VOIDED) & Q(Exists(CaseEvent.objects.filter(
+        pk=Subquery(latest), action="reject", data__review="pending")))
 
 
 def _now() -> datetime:

@@ -42,11 +42,19 @@ from .models import (
     ClosureType,
     PhotoStage,
     RatingSource,
+    RejectionKind,
     RequestKind,
     RequestState,
 )
 from .photos import PreparedPhoto, photo_prepare
-from .workflow import ACTIONS, PHONE_RATING_ROLES, PHOTO_PUBLISHING_ROLES, REPORTING_ROLES, Action
+from .workflow import (
+    ACTIONS,
+    PHONE_RATING_ROLES,
+    PHOTO_PUBLISHING_ROLES,
+    REPORTING_ROLES,
+    SUPERVISE_STEP,
+    Action,
+)
 
 MAX_DESCRIPTION = 4000
 # A sanity bound on any time limit or extension, not a policy: a year of clock time. Beyond it a
@@ -193,6 +201,8 @@ def action_guard_passes(*, user, case: Case, action: Action) -> bool:
     if action.code.startswith("decide_"):
         kind = action.code.removeprefix("decide_")
         return case.requests.filter(state=RequestState.PENDING, kind=kind).exists()
+    if action.code == "review_rejection":
+        return rejection_awaiting_review(case=case)
     return True
 
 
@@ -342,9 +352,13 @@ def case_verify(*, case: Case, by, confirmed: bool, opinion: str = "", photos=()
                 expected_version: int | None = None) -> Case:
     prepared = _prepare_all(photos)
     with _Transition(case=case, action_code="verify", by=by, expected_version=expected_version) as t:
-        if not confirmed:
+        if confirmed:
+            t.set(state=CaseState.ACCEPTED, assignee=None)
+        else:
+            # 核实不属实 ends the report (standards.md §2.1: "Reports that fail 立案条件 are 注销/作废"):
+            # voided at once, the verification its reason, counted among 不予立案.
             _require_text(opinion, field="opinion", message=_("核实不属实时请说明情况"))
-        t.set(state=CaseState.ACCEPTED, assignee=None)
+            t.set(state=CaseState.VOIDED, assignee=None, closed_at=t.now)
         event = t.record(opinion=opinion, data={"confirmed": confirmed})
         _save_photos(case=t.case, event=event, prepared=prepared, stage=PhotoStage.BEFORE, by=by, at=t.now)
     return t.case
@@ -358,23 +372,29 @@ def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: D
         grid_class = t.case.grid.grid_class
         if rule is not None and rule not in case_rules_for_item(item=t.case.item, grid_class=grid_class):
             raise InvalidInput(_("所选立案条件不属于该问题分类"), field="rule")
-        rule = rule or case_rule_for(item=t.case.item, grid_class=grid_class)
-        if rule is not None:
-            deadline_value, deadline_unit = rule.deadline_value, rule.deadline_unit
-        elif not deadline_value or deadline_unit not in DeadlineUnit.values:
-            raise InvalidInput(_("该分类没有立案规则，请填写处置时限"), field="deadline_value")
-        try:  # a hand-set limit may be fractional, like the tables' (1.5 工作时)
-            deadline_value = Decimal(str(deadline_value)).quantize(Decimal("0.01"))
-            budget = budget_minutes(value=deadline_value, unit=deadline_unit, calendar=working_calendar())
-        except (InvalidOperation, ValueError):
-            raise InvalidInput(_("时限须大于零且不超过一年"), field="deadline_value") from None
-        _require_sane_time_limit(budget, field="deadline_value")
-        t.set(state=CaseState.FILED, rule=rule, filed_at=t.now, deadline_unit=deadline_unit,
-              time_budget_minutes=budget)
-        t.record(opinion=opinion, data={"rule": rule.pk if rule else None,
-                                        "deadline_value": deadline_value_text(deadline_value),
-                                        "deadline_unit": deadline_unit})
+        data = _filing(t, rule=rule, deadline_value=deadline_value, deadline_unit=deadline_unit)
+        t.set(state=CaseState.FILED)
+        t.record(opinion=opinion, data=data)
     return t.case
+
+
+def _filing(t: "_Transition", *, rule: CaseRule | None, deadline_value, deadline_unit) -> dict:
+    """立案's part of a transition: the case rule (or the hand-set limit) fixes the time budget.
+    Returns the 立案 event's data."""
+    rule = rule or case_rule_for(item=t.case.item, grid_class=t.case.grid.grid_class)
+    if rule is not None:
+        deadline_value, deadline_unit = rule.deadline_value, rule.deadline_unit
+    elif not deadline_value or deadline_unit not in DeadlineUnit.values:
+        raise InvalidInput(_("该分类没有立案规则，请填写处置时限"), field="deadline_value")
+    try:  # a hand-set limit may be fractional, like the tables' (1.5 工作时)
+        deadline_value = Decimal(str(deadline_value)).quantize(Decimal("0.01"))
+        budget = budget_minutes(value=deadline_value, unit=deadline_unit, calendar=working_calendar())
+    except (InvalidOperation, ValueError):
+        raise InvalidInput(_("时限须大于零且不超过一年"), field="deadline_value") from None
+    _require_sane_time_limit(budget, field="deadline_value")
+    t.set(rule=rule, filed_at=t.now, deadline_unit=deadline_unit, time_budget_minutes=budget)
+    return {"rule": rule.pk if rule else None, "deadline_value": deadline_value_text(deadline_value),
+            "deadline_unit": deadline_unit}
 
 
 def case_void(*, case: Case, by, reason: str, expected_version: int | None = None) -> Case:
@@ -385,27 +405,116 @@ def case_void(*, case: Case, by, reason: str, expected_version: int | None = Non
     return t.case
 
 
+def case_reject(*, case: Case, by, kind: str, reason: str, expected_version: int | None = None) -> Case:
+    """不予受理: the intake desk turns away a report that is plainly not a case (a duplicate, not ours,
+    nonsense), with its reason. Not a silent delete: the case stays, voided, and a clerk's rejection
+    waits for the shift lead's review (`case_review_rejection`); the shift lead's own is final."""
+    with _Transition(case=case, action_code="reject", by=by, expected_version=expected_version) as t:
+        if kind not in RejectionKind.values:
+            raise InvalidInput(_("请选择不予受理的原因"), field="kind")
+        reason = _require_text(reason, field="reason", message=_("不予受理须说明理由"))
+        review = "final" if t.role == Role.SHIFT_LEAD else "pending"
+        t.set(state=CaseState.VOIDED, closed_at=t.now, assignee=None)
+        t.record(opinion=reason, data={"kind": kind, "kind_label": str(RejectionKind(kind).label),
+                                       "review": review})
+    return t.case
+
+
+def rejection_awaiting_review(*, case: Case) -> bool:
+    """A clerk's 不予受理 the shift lead has not yet reviewed."""
+    if case.state != CaseState.VOIDED:
+        return False
+    last = (case.events.filter(action__in=["reject", "review_rejection"]).order_by("-at", "-id")
+            .values_list("action", "data__review").first())
+    return last is not None and last == ("reject", "pending")
+
+
+def case_review_rejection(*, case: Case, by, uphold: bool, opinion: str = "",
+                          expected_version: int | None = None) -> Case:
+    """The shift lead's review of a clerk's 不予受理: upheld it stays voided; otherwise the report is
+    taken back to 待受理, with the reason."""
+    with _Transition(case=case, action_code="review_rejection", by=by, expected_version=expected_version) as t:
+        if not rejection_awaiting_review(case=t.case):
+            raise WrongState(_("该案件没有待复核的不予受理"))
+        if not uphold:
+            opinion = _require_text(opinion, field="opinion", message=_("恢复受理须说明理由"))
+            t.set(state=CaseState.REPORTED, closed_at=None)
+        t.record(opinion=opinion, data={"upheld": uphold})
+    return t.case
+
+
+# ---------------------------------------------------------------- the leaders: 督办 and 领导交办
+
+def case_supervise(*, case: Case, by, note: str, due_at: datetime | None,
+                   expected_version: int | None = None) -> CaseEvent:
+    """督办 by hand (standards.md §2.2, 领导 / 指挥长): a leader or area leader puts a case in their
+    scope under supervision, with a note and a time of its own by which it must move. Recorded as the
+    escalation ladder's 督办 is (an `escalate` event of the step `supervise`, marked `manual`), so the
+    two are one kind of event and are counted together (the register's 督办未落实, the 督办数)."""
+    with _Transition(case=case, action_code="supervise", by=by, expected_version=expected_version) as t:
+        note = _require_text(note, field="note", message=_("督办须写明督办意见"))
+        if due_at is None:
+            raise InvalidInput(_("请填写督办期限"), field="due_at")
+        if due_at <= t.now:
+            raise InvalidInput(_("督办期限须晚于现在"), field="due_at")
+        if due_at - t.now > timedelta(minutes=LONGEST_TIME_LIMIT_MINUTES):
+            raise InvalidInput(_("时限须大于零且不超过一年"), field="due_at")
+        event = t.record(action="escalate", opinion=note, data={
+            "step": SUPERVISE_STEP, "manual": True, "due_at": due_at.isoformat()})
+    return event
+
+
+def case_hand_down(*, case: Case, by, department: Organisation, territorial_owner: Unit | None = None,
+                   opinion: str, expected_version: int | None = None) -> Case:
+    """领导交办 (standards.md §2.2): a leader hands a case straight to a department. A case not yet
+    filed is filed under its case rule, then dispatched, in one step; the events are the ones 立案 and
+    派遣 always write (so every count of filings and dispatches includes it), marked `handed_down`."""
+    with _Transition(case=case, action_code="hand_down", by=by, expected_version=expected_version) as t:
+        opinion = _require_text(opinion, field="opinion", message=_("领导交办须写明交办意见"))
+        filing = None
+        if t.case.filed_at is None:
+            if case_rule_for(item=t.case.item, grid_class=t.case.grid.grid_class) is None:
+                raise InvalidInput(_("该分类没有立案规则：请先由值班长立案并确定处置时限"), field="department")
+            filing = _filing(t, rule=None, deadline_value=None, deadline_unit=None)
+        dispatching = _dispatching(t, department=department, territorial_owner=territorial_owner)
+        t.set(state=CaseState.HANDLING)
+        if filing is not None:
+            t._write()
+            CaseEvent.objects.create(
+                case=t.case, action="file", from_state=t.from_state, to_state=CaseState.FILED, actor=by,
+                actor_name=by.display_name, actor_role=t.role, at=t.now, opinion=opinion,
+                data={**filing, "handed_down": True})
+            t.from_state = CaseState.FILED
+        t.record(action="dispatch", opinion=opinion, data={**dispatching, "handed_down": True})
+    return t.case
+
+
 # ---------------------------------------------------------------- dispatch and handling
 
 def case_dispatch(*, case: Case, by, department: Organisation, territorial_owner: Unit | None = None,
                   opinion: str = "", expected_version: int | None = None) -> Case:
     """派遣: to one functional department and one territorial owner; the handling clock starts."""
     with _Transition(case=case, action_code="dispatch", by=by, expected_version=expected_version) as t:
-        if not department.is_active:
-            raise InvalidInput(_("该职能部门已停用"), field="department")
-        owner = territorial_owner or territorial_owner_for(grid=t.case.grid)
-        if owner is not None and not t.case.territory_path.startswith(owner.path):
-            raise InvalidInput(_("属地责任单位必须包含案件所在网格"), field="territorial_owner")
-        calendar = working_calendar()
-        deadline = deadline_after(start=t.now, budget_minutes=t.case.time_budget_minutes,
-                                  unit=t.case.deadline_unit, calendar=calendar)
-        t.set(state=CaseState.HANDLING, department=department, territorial_owner=owner, dispatched_at=t.now,
-              deadline_at=deadline)
-        t.record(opinion=opinion, data={"department": department.pk, "department_name": department.name,
-                                        "territorial_owner": owner.pk if owner else None,
-                                        "territorial_owner_name": owner.name if owner else "",
-                                        "deadline_at": deadline.isoformat()})
+        data = _dispatching(t, department=department, territorial_owner=territorial_owner)
+        t.set(state=CaseState.HANDLING)
+        t.record(opinion=opinion, data=data)
     return t.case
+
+
+def _dispatching(t: "_Transition", *, department: Organisation, territorial_owner: Unit | None) -> dict:
+    """派遣's part of a transition: one department and one territorial owner; the handling clock
+    starts. Returns the 派遣 event's data."""
+    if not department.is_active:
+        raise InvalidInput(_("该职能部门已停用"), field="department")
+    owner = territorial_owner or territorial_owner_for(grid=t.case.grid)
+    if owner is not None and not t.case.territory_path.startswith(owner.path):
+        raise InvalidInput(_("属地责任单位必须包含案件所在网格"), field="territorial_owner")
+    deadline = deadline_after(start=t.now, budget_minutes=t.case.time_budget_minutes,
+                              unit=t.case.deadline_unit, calendar=working_calendar())
+    t.set(department=department, territorial_owner=owner, dispatched_at=t.now, deadline_at=deadline)
+    return {"department": department.pk, "department_name": department.name,
+            "territorial_owner": owner.pk if owner else None,
+            "territorial_owner_name": owner.name if owner else "", "deadline_at": deadline.isoformat()}
 
 
 def territorial_owner_for(*, grid: Unit) -> Unit | None:

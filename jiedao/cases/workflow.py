@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.territory.models import Role
 
+from .models import OPEN_STATES
 from .models import CaseState as S
 
 
@@ -36,6 +37,10 @@ ACTIONS: dict[str, Action] = {a.code: a for a in [
     # into the open case it repeats (the duplicate is voided, its followers move).
     _action("merge", _("合并重复"), {S.REPORTED, S.VERIFYING, S.ACCEPTED, S.FILED},
             {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
+    # 不予受理 (§2.3 "VOID 作废/不予立案; 值班长作废审批"): the intake desk turns away what is plainly
+    # not a case, with a reason; a clerk's rejection waits for the shift lead's review (维持 or 恢复受理).
+    _action("reject", _("不予受理"), {S.REPORTED}, {Role.INTAKE_CLERK, Role.SHIFT_LEAD}),
+    _action("review_rejection", _("复核不予受理"), {S.VOIDED}, {Role.SHIFT_LEAD}),
     _action("dispatch", _("派遣"), {S.FILED}, {Role.DISPATCHER}),
     _action("request_return", _("申请回退"), {S.HANDLING}, DEPARTMENT),
     _action("request_extension", _("申请延期"), {S.HANDLING}, DEPARTMENT),
@@ -51,6 +56,10 @@ ACTIONS: dict[str, Action] = {a.code: a for a in [
     _action("check", _("核查"), {S.FIXED}, FIELD),
     _action("close", _("结案"), {S.CHECKED}, {Role.SHIFT_LEAD}),
     _action("review_self_handled", _("自处置审核"), {S.SELF_HANDLED}, {Role.SHIFT_LEAD}),
+    # §2.2 领导 / 指挥长: 督办 by hand (recorded as the ladder's 督办 is: one kind of event, counted
+    # together) and 领导交办, a case handed straight to a department.
+    _action("supervise", _("领导督办"), set(OPEN_STATES), {Role.LEADER, Role.AREA_LEADER}),
+    _action("hand_down", _("领导交办"), {S.REPORTED, S.ACCEPTED, S.FILED}, {Role.LEADER}),
 ]}
 
 # The request kind a decision answers, and the action that makes the request.
@@ -73,11 +82,15 @@ REPORTING_ROLES = frozenset({
 PHOTO_PUBLISHING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
 PHONE_RATING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD})
 
+# The 督办 step of an `escalate` event: the ladder's (supervision.models.EscalationCode.SUPERVISE)
+# and a leader's by hand (`case_supervise`, marked `manual`) are one kind of event.
+SUPERVISE_STEP = "supervise"
+
 # Steps of the timeline that are not actions a person chooses from a list.
 EVENT_LABELS: dict[str, str] = {
     "report": _("上报"),
     "rework": _("返工"),
-    "escalate": _("督办升级"),
+    "escalate": _("督办"),
     "merged_in": _("并入重复案件"),
     "public_update": _("群众补充"),
     "public_complaint": _("群众反映问题未解决"),
@@ -89,5 +102,12 @@ EVENT_LABELS: dict[str, str] = {
 }
 
 
-def event_label(code: str) -> str:
+def event_label(code: str, data: dict | None = None) -> str:
+    """The timeline's name of a step. A leader's 督办 and 领导交办 are recorded as the ladder's 督办
+    and as 立案/派遣 are (so they are counted with them) and named for what they were."""
+    data = data or {}
+    if code == "escalate" and data.get("manual"):
+        return str(_("领导督办"))
+    if code in {"file", "dispatch"} and data.get("handed_down"):
+        return str(_("领导交办（%(step)s）") % {"step": EVENT_LABELS[code]})
     return str(EVENT_LABELS.get(code, code))

@@ -32,7 +32,15 @@ from PIL import Image, ImageDraw
 from jiedao import clock
 from jiedao.cases import services
 from jiedao.cases.errors import CaseError
-from jiedao.cases.models import Case, CaseEvent, CaseNumberSequence, CasePhoto, CaseRequest, CaseSource
+from jiedao.cases.models import (
+    Case,
+    CaseEvent,
+    CaseNumberSequence,
+    CasePhoto,
+    CaseRequest,
+    CaseSource,
+    RejectionKind,
+)
 from jiedao.cases.selectors import dispatch_suggestion
 from jiedao.catalogue.models import CaseRule, CatalogueItem, CatalogueKind
 from jiedao.catalogue.selectors import case_rules_for_item
@@ -387,8 +395,11 @@ def _replay_steps(*, context: ReplayContext, case: Case, plan: CasePlan, timelin
         if plan.review_approves:
             return
     elif plan.void_stage == "reported":
-        with timeline.step("void", timeline.desk(5, 40)):
-            services.case_void(case=case, by=shift_lead, reason=plan.void_reason)
+        # 不予受理 by the intake desk, reviewed (and upheld) by the shift lead
+        with timeline.step("reject", timeline.desk(5, 40)):
+            case = services.case_reject(case=case, by=intake, kind=RejectionKind.NOT_OURS, reason=plan.void_reason)
+        with timeline.step("review_rejection", timeline.desk(10, 90)):
+            services.case_review_rejection(case=case, by=shift_lead, uphold=True)
         return
     elif plan.verify:
         with timeline.step("send_to_verify", timeline.desk(2, 25)):
@@ -398,9 +409,7 @@ def _replay_steps(*, context: ReplayContext, case: Case, plan: CasePlan, timelin
                 case=case, by=inspector, confirmed=plan.verify_confirms,
                 opinion="现场核实属实" if plan.verify_confirms else "现场未发现所反映的问题")
         if not plan.verify_confirms:
-            with timeline.step("void", timeline.desk(5, 40)):
-                services.case_void(case=case, by=shift_lead, reason="经现场核实，所反映问题不存在")
-            return
+            return  # 核实不属实 ends the report: voided by the verification itself
     else:
         with timeline.step("accept", timeline.desk(2, 25)):
             case = services.case_accept(case=case, by=intake)

@@ -32,7 +32,11 @@ class BaseCounts:
     * filing, by `filed_at` in the period: 立案数 `filed`; 立案后作废数 `filed_then_voided`;
       监督举报核实数 `public_reported` = filed cases whose source is a resident, the hotline or an
       inspection (problems the grid's own patrol did not find first; also the grid worker's 漏报数).
-    * 作废数 `voided`: cases voided (state 作废) with the void in the period, at any step.
+    * 作废数 `voided`: cases voided (state 作废) with the void in the period, at any step; of them
+      不予立案数 `not_filed` = those voided before 立案 (核实不属实, 不予受理, a void or a merge at
+      intake).
+    * 督办数 `supervised`: cases that reached 督办 in the period — by the escalation ladder or by a
+      leader's hand (one kind of event, `escalate` of the step `supervise`), each case once.
     * dispatch, by `dispatch` events in the period: 派遣数 `dispatches` (= 应派遣数: in our loop
       every dispatch answers a filed case; a re-dispatch after a return counts again);
       回退数 `returns` = approved returns (decide_return, approved) in the period.
@@ -66,6 +70,8 @@ class BaseCounts:
     filed_then_voided: int = 0
     public_reported: int = 0
     voided: int = 0
+    not_filed: int = 0
+    supervised: int = 0
     dispatches: int = 0
     returns: int = 0
     due_handling: int = 0
@@ -106,6 +112,8 @@ COUNT_LABELS: dict[str, str] = {
     "filed_then_voided": _("立案后作废数"),
     "public_reported": _("监督举报核实数"),
     "voided": _("作废数"),
+    "not_filed": _("不予立案数"),
+    "supervised": _("督办数"),
     "dispatches": _("派遣数"),
     "returns": _("回退数"),
     "due_handling": _("应处置数"),
@@ -254,7 +262,8 @@ def _rate_numerator_label(key: str) -> str:
 # What each kind of evaluated object (ObjectType's values) is shown and judged on, in this order
 # (standards.md §3.3): regions and departments on the loop, grid workers and inspectors on their
 # own field work.
-_LOOP = (("due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time", "reworked"),
+_LOOP = (("due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time", "reworked",
+          "supervised", "not_filed"),
          ("on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate",
           "satisfaction_rate"))
 MEASURED_ON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
 from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CasePolicy, CaseSource, CaseState, ClosureType
+from jiedao.cases.workflow import SUPERVISE_STEP
 from jiedao.territory.models import (
     FIELD_ROLES,
     Duty,
@@ -50,7 +51,9 @@ from .models import GradeScale, ObjectType, RankingPublication, RankingRule, Sco
 # standards.md §3.2 漏报 / 监督举报: "found first by the public or by inspectors".
 PUBLIC_SOURCES = frozenset({CaseSource.RESIDENT, CaseSource.HOTLINE, CaseSource.INSPECTION})
 # Counts read from CaseEvent rather than from the case row.
-EVENT_COUNTS = frozenset({"dispatches", "returns"})
+EVENT_COUNTS = frozenset({"dispatches", "returns", "supervised"})
+# Event counts that count cases (one case supervised twice — by the ladder and by a leader — is one 督办).
+DISTINCT_CASE_COUNTS = frozenset({"supervised"})
 FIELD_WORK_COUNTS = frozenset({"verify_due", "verify_on_time", "check_due", "check_on_time"})
 CASE_COUNTS = tuple(name for name in COUNT_NAMES if name not in EVENT_COUNTS | FIELD_WORK_COUNTS)
 # The region 立案数分值 is stepped per 单元网格 and grid class (§3.3); above the grid it is the
@@ -85,6 +88,9 @@ def _case_conditions(*, start: datetime, end: datetime, as_of: datetime) -> dict
         "filed_then_voided": filed & voided,
         "public_reported": filed & Q(source__in=PUBLIC_SOURCES),
         "voided": voided & _between("closed_at", start, end),
+        # 不予立案 (§2.3 "VOID 作废/不予立案"): ended before 立案 — 核实不属实, 不予受理, a void or a
+        # merge at intake — in the period.
+        "not_filed": voided & _between("closed_at", start, end) & Q(filed_at__isnull=True),
         "due_handling": due_handling,
         "handled": handled,
         "handled_on_time": handled & Q(fixed_at__lte=F("deadline_at")),
@@ -114,8 +120,16 @@ def _event_conditions(*, start: datetime, end: datetime) -> dict[str, Q]:
     in_period = _between("at", start, end)
     return {
         "dispatches": in_period & Q(action="dispatch"),
+        # 督办: the ladder's and a leader's by hand are one kind of event (cases.workflow.SUPERVISE_STEP)
+        "supervised": in_period & Q(action="escalate", data__step=SUPERVISE_STEP),
         "returns": in_period & Q(action="decide_return", data__approved=True),
     }
+
+
+def _event_count(name: str, condition: Q) -> Count:
+    if name in DISTINCT_CASE_COUNTS:
+        return Count("case_id", filter=condition, distinct=True)
+    return Count("id", filter=condition)
 
 
 def _as_of(end: datetime) -> datetime:
@@ -165,8 +179,8 @@ def _read_counts_by_grid(*, start: datetime, end: datetime) -> dict[int, BaseCou
     )
     events = _event_conditions(start=start, end=end)
     event_rows = _aggregate(
-        CaseEvent.objects.filter(events["dispatches"] | events["returns"]).order_by().values("case__grid_id")
-        .annotate(**{name: Count("id", filter=condition) for name, condition in events.items()}),
+        CaseEvent.objects.filter(events["dispatches"] | events["returns"] | events["supervised"]).order_by()
+        .values("case__grid_id").annotate(**{name: _event_count(name, condition) for name, condition in events.items()}),
         "case__grid_id",
     )
     counts: dict[int, BaseCounts] = {}
@@ -270,11 +284,16 @@ def counts_by_department(*, start: datetime, end: datetime) -> dict[Organisation
     returns: dict[int | None, int] = defaultdict(int)
     for _case_id, department_id in _dispatch_events_of_returns(start=start, end=end):
         returns[department_id] += 1
+    supervised = dict(  # by the department the case is with
+        CaseEvent.objects.filter(_event_conditions(start=start, end=end)["supervised"]).order_by()
+        .values_list("case__department_id").annotate(n=Count("case_id", distinct=True))
+        .values_list("case__department_id", "n"))
     result = {}
     for department in Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("code"):
         result[department] = BaseCounts(**case_rows.get(department.pk, {}),
                                         dispatches=dispatches.get(department.pk, 0),
-                                        returns=returns.get(department.pk, 0))
+                                        returns=returns.get(department.pk, 0),
+                                        supervised=supervised.get(department.pk, 0))
     return result
 
 
@@ -445,6 +464,10 @@ def cases_behind(*, indicator: str, start: datetime, end: datetime, unit: Unit |
         else:
             cases = cases.filter(territory_path__startswith=unit.path)
         return cases.filter(pk__in=events.values("case_id")).order_by("reported_at")
+    if indicator == "supervised":
+        events = CaseEvent.objects.filter(_event_conditions(start=start, end=end)["supervised"])
+        scope = Q(territory_path__startswith=unit.path) if unit is not None else Q(department=department)
+        return cases.filter(scope, pk__in=events.values("case_id")).order_by("reported_at")
     if indicator in FIELD_WORK_COUNTS:
         return cases.none()  # a field-work count belongs to a person
     condition = _case_conditions(start=start, end=end, as_of=_as_of(end))[indicator]

@@ -46,6 +46,7 @@ PUBLIC_ACTIONS = frozenset({
     "report", "send_to_verify", "verify", "accept", "file", "dispatch", "decide_return", "decide_extension",
     "decide_suspension", "decide_void", "resume", "report_fix", "check", "rework", "close", "review_self_handled",
     "void", "merge", "merged_in", "public_update", "public_complaint", "public_not_fixed", "rate",
+    "reject", "review_rejection",
 })
 
 
@@ -89,6 +90,11 @@ def public_step(event: CaseEvent) -> str | None:
         return _("网格员已现场处理，审核通过") if data.get("approved") else _("转入受理流程")
     if action == "void":
         return _("经审核不予处理，已关闭")
+    if action == "reject":
+        kind = data.get("kind_label")
+        return _("经审核不予受理：%(reason)s") % {"reason": kind} if kind else _("经审核不予受理")
+    if action == "review_rejection":
+        return None if data.get("upheld", True) else _("复核后重新受理")
     if action == "merge":
         return _("与同一问题的其他反映合并处理")
     if action == "merged_in":

@@ -4,6 +4,7 @@ the services guard every transition again."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_DOWN, Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
@@ -13,11 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from jiedao import clock
 from jiedao.cases import services
 from jiedao.cases.errors import InvalidInput
-from jiedao.cases.models import Case, ClosureType
+from jiedao.cases.models import Case, ClosureType, RejectionKind
 from jiedao.cases.selectors import dispatch_suggestion, open_cases_near, pending_request
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
-from jiedao.params import id_or_none, int_or_none
+from jiedao.params import BadParameter, id_or_none, int_or_none, moment_checked
 from jiedao.territory.models import Organisation, Unit
 from jiedao.territory.selectors import field_workers_covering, territorial_owner_choices
 from jiedao.worktime.deadlines import budget_minutes, is_working_time_unit
@@ -62,6 +63,17 @@ def _positive_int(request: HttpRequest, name: str, *, message) -> int | None:
     if number <= 0:
         raise InvalidInput(message, field=name)
     return number
+
+
+def _moment(request: HttpRequest, name: str, *, message) -> datetime | None:
+    """A date and time from a datetime-local field (our zone), None when left empty."""
+    value = _text(request, name)
+    if not value:
+        return None
+    try:
+        return moment_checked(datetime.fromisoformat(value), field=name)
+    except (ValueError, BadParameter):
+        raise InvalidInput(message, field=name) from None
 
 
 def _photos(request: HttpRequest, name: str = "photos") -> list:
@@ -124,6 +136,22 @@ def _void(request, case, by, version):
     services.case_void(case=case, by=by, reason=_text(request, "reason"), expected_version=version)
 
 
+def _reject(request, case, by, version):
+    services.case_reject(case=case, by=by, kind=_text(request, "kind"), reason=_text(request, "reason"),
+                         expected_version=version)
+
+
+def _review_rejection(request, case, by, version):
+    services.case_review_rejection(case=case, by=by, uphold=_yes_no(request, "uphold", message=_("请选择复核结果")),
+                                   opinion=_text(request, "opinion"), expected_version=version)
+
+
+def _supervise(request, case, by, version):
+    services.case_supervise(case=case, by=by, note=_text(request, "note"),
+                            due_at=_moment(request, "due_at", message=_("请按 年-月-日 时:分 填写督办期限")),
+                            expected_version=version)
+
+
 def _merge(request, case, by, version):
     number = _text(request, "into")
     into = Case.objects.filter(number=number).first() if number else None
@@ -132,7 +160,7 @@ def _merge(request, case, by, version):
     services.case_merge(case=case, into=into, by=by, reason=_text(request, "reason"), expected_version=version)
 
 
-def _dispatch(request, case, by, version):
+def _department_and_owner(request) -> tuple[Organisation, Unit | None]:
     department_id = _text(request, "department")
     department = Organisation.objects.filter(pk=id_or_none(department_id)).first()
     if department is None:
@@ -143,8 +171,19 @@ def _dispatch(request, case, by, version):
         owner = Unit.objects.filter(pk=id_or_none(owner_id)).first()
         if owner is None:
             raise InvalidInput(_("请选择属地责任单位"), field="territorial_owner")
+    return department, owner
+
+
+def _dispatch(request, case, by, version):
+    department, owner = _department_and_owner(request)
     services.case_dispatch(case=case, by=by, department=department, territorial_owner=owner,
                            opinion=_text(request, "opinion"), expected_version=version)
+
+
+def _hand_down(request, case, by, version):
+    department, owner = _department_and_owner(request)
+    services.case_hand_down(case=case, by=by, department=department, territorial_owner=owner,
+                            opinion=_text(request, "opinion"), expected_version=version)
 
 
 def extension_units(case: Case) -> list[tuple[str, str]]:
@@ -239,6 +278,14 @@ def _dispatch_context(case: Case) -> dict:
     }
 
 
+def _reject_context(case: Case) -> dict:
+    return {"rejection_kinds": RejectionKind.choices}
+
+
+def _review_rejection_context(case: Case) -> dict:
+    return {"rejection": case.events.filter(action="reject").order_by("-at", "-id").first()}
+
+
 def _extension_context(case: Case) -> dict:
     return {"extension_units": extension_units(case)}
 
@@ -279,6 +326,9 @@ ACTION_FORMS: dict[str, ActionForm] = {
     "verify": ActionForm("web/actions/verify.html", _verify, takes_photos=True),
     "file": ActionForm("web/actions/file.html", _file, _file_context),
     "void": ActionForm("web/actions/void.html", _void, confirm=VOID_CONFIRMATION),
+    "reject": ActionForm("web/actions/reject.html", _reject, _reject_context),
+    "review_rejection": ActionForm("web/actions/review_rejection.html", _review_rejection,
+                                   _review_rejection_context),
     "merge": ActionForm("web/actions/merge.html", _merge, _merge_context),
     "dispatch": ActionForm("web/actions/dispatch.html", _dispatch, _dispatch_context),
     "request_return": ActionForm("web/actions/reason.html", _request("return")),
@@ -297,4 +347,6 @@ ACTION_FORMS: dict[str, ActionForm] = {
     "check": ActionForm("web/actions/check.html", _check, takes_photos=True),
     "close": ActionForm("web/actions/close.html", _close, _close_context),
     "review_self_handled": ActionForm("web/actions/review.html", _review),
+    "supervise": ActionForm("web/actions/supervise.html", _supervise),
+    "hand_down": ActionForm("web/actions/hand_down.html", _hand_down, _dispatch_context),
 }

@@ -8,7 +8,15 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from jiedao.cases.models import Case, CaseEvent, CaseSource, ClosureType, RatingSource, RequestKind
+from jiedao.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSource,
+    ClosureType,
+    RatingSource,
+    RejectionKind,
+    RequestKind,
+)
 from jiedao.cases.selectors import case_deadline_light, superseded_closure_event_ids
 from jiedao.cases.services import remaining_handling_minutes
 from jiedao.cases.workflow import event_label
@@ -95,8 +103,12 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
         facts.append((_("职能部门"), data["department_name"]))
     if data.get("territorial_owner_name"):
         facts.append((_("属地责任单位"), data["territorial_owner_name"]))
-    if data.get("kind"):
+    if event.action == "reject" and data.get("kind"):
+        facts.append((_("不予受理原因"), _label(RejectionKind, data["kind"])))
+    elif data.get("kind"):
         facts.append((_("申请类型"), _label(RequestKind, data["kind"])))
+    if "upheld" in data:
+        facts.append((_("复核结果"), _("维持不予受理") if data["upheld"] else _("恢复受理")))
     if data.get("extra_minutes"):
         facts.append((_("申请延长"), _("%(n)d 分钟") % {"n": data["extra_minutes"]}))
     if "approved" in data:
@@ -107,6 +119,8 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
         facts.append((_("结案类型"), _label(ClosureType, data["closure_type"])))
     if data.get("deadline_at"):
         facts.append((_("处置期限"), _when(data["deadline_at"])))
+    if data.get("due_at"):
+        facts.append((_("督办期限"), _when(data["due_at"])))
     return facts
 
 
@@ -171,7 +185,7 @@ def timeline_entries(events, *, contacts=None) -> list[TimelineEntry]:
     """`contacts` (cases.contact.case_contacts) adds a resident's name and contact, as the viewer may see them."""
     events = list(events)
     superseded = superseded_closure_event_ids(events)
-    return [TimelineEntry(event=event, label=event_label(event.action),
+    return [TimelineEntry(event=event, label=event_label(event.action, event.data),
                           # "system" (the sweep) is no role: the actor already says 系统
                           role_label=_label(Role, event.actor_role) if event.actor_role in Role.values else "",
                           opinion=event_opinion(event),

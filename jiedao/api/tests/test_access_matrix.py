@@ -38,6 +38,8 @@ ACTION_CASES = {
     "report_fix": ("handling", "department_admin", "fixed"), "assign_inspector": ("fixed", "shift_lead", "fixed"),
     "check": ("fixed", "grid_worker", "checked"), "close": ("checked", "shift_lead", "closed"),
     "review_self_handled": ("self_handled", "shift_lead", "closed"),
+    "reject": ("reported", "intake_clerk", "voided"), "review_rejection": ("rejected", "shift_lead", "voided"),
+    "supervise": ("handling", "area_leader", "handling"), "hand_down": ("filed", "leader", "handling"),
 }
 WRONG = [(code, who) for code, (state, _p, _s) in ACTION_CASES.items()
          for who in sorted(seeing(state)) if PERSONAS[who] not in ACTIONS[code].roles]
@@ -51,6 +53,9 @@ def body(code: str) -> dict:
             "dispatch": {"department_code": "D02"},
             "request_extension": {"extra_minutes": "60"}, "report_fix": {"opinion": "已清运", "photos": make_upload()},
             "assign_inspector": {"inspector": "inspector"}, "check": {"passed": "true", "photos": make_upload()},
+            "reject": {"kind": "duplicate", "reason": "重复上报"}, "review_rejection": {"uphold": "true"},
+            "supervise": {"note": "请加快处置", "due_at": "2026-11-20T17:00:00+08:00"},
+            "hand_down": {"department_code": "D02", "opinion": "请环卫所即办"},
             }.get(code, {})
     if code.startswith("request_"):
         data["reason"] = "需协调产权单位"

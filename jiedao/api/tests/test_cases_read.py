@@ -98,7 +98,8 @@ def test_photos_are_served_only_to_people_who_may_see_the_case(world, clock, as_
 def test_the_same_case_offers_each_person_their_own_actions(world, clock, as_person):
     case = report(world)
 
-    assert as_person("intake_clerk").get(f"/cases/{case.number}").json()["actions"] == ["accept", "send_to_verify", "merge"]
+    assert as_person("intake_clerk").get(f"/cases/{case.number}").json()["actions"] == [
+        "accept", "send_to_verify", "merge", "reject"]
     assert as_person("grid_worker").get(f"/cases/{case.number}").json()["actions"] == []
 
 

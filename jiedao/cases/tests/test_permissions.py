@@ -40,6 +40,18 @@ def _suspended(world):
     return services.case_decide_request(case=case, by=world.people.dispatcher, approve=True)
 
 
+def _rejected_by_clerk(world):
+    return services.case_reject(case=report(world), by=world.people.intake_clerk, kind="invalid", reason="无法辨认")
+
+
+def _tomorrow():
+    from datetime import timedelta
+
+    from jiedao import clock
+
+    return clock.now() + timedelta(days=1)
+
+
 def _self_handled(world):
     return report(world, self_handled=True, after_photos=[make_upload()])
 
@@ -56,6 +68,16 @@ MATRIX = {
              "shift_lead", ["intake_clerk", "dispatcher", "leader"]),
     "void": (_reported, lambda w, c, by: services.case_void(case=c, by=by, reason="重复"),
              "shift_lead", ["intake_clerk", "dispatcher", "grid_worker"]),
+    "reject": (_reported, lambda w, c, by: services.case_reject(case=c, by=by, kind="duplicate", reason="重复"),
+               "intake_clerk", ["grid_worker", "dispatcher", "handler", "leader"]),
+    "review_rejection": (_rejected_by_clerk, lambda w, c, by: services.case_review_rejection(case=c, by=by, uphold=True),
+                         "shift_lead", ["intake_clerk", "dispatcher", "leader"]),
+    "supervise": (_at("handling"), lambda w, c, by: services.case_supervise(case=c, by=by, note="加快",
+                                                                            due_at=_tomorrow()),
+                  "leader", ["handler", "dispatcher", "shift_lead", "secretary", "other_handler"]),
+    "hand_down": (_at("filed"), lambda w, c, by: services.case_hand_down(case=c, by=by, department=w.cleaning,
+                                                                         opinion="请环卫所即办"),
+                  "leader", ["area_leader", "dispatcher", "secretary", "handler"]),
     "merge": (_reported, lambda w, c, by: services.case_merge(case=c, into=report(w, photos=[]), by=by,
                                                                reason="重复上报"),
               "intake_clerk", ["grid_worker", "dispatcher", "handler", "leader"]),

@@ -20,7 +20,7 @@ from jiedao.territory.models import UnitLevel
 from .conftest import END, SHANGHAI, START
 
 GRID_1 = BaseCounts(
-    reported=7, valid_reported=6, filed=6, filed_then_voided=0, public_reported=0, voided=1, dispatches=7,
+    reported=7, valid_reported=6, filed=6, filed_then_voided=0, public_reported=0, voided=1, not_filed=1, dispatches=7,
     returns=1, due_handling=6, handled=3, handled_on_time=2, handled_late=1, pending=3, overdue_pending=2,
     suspended=1, extended=1, due_closure=5, closed=3, closed_on_time=2, reworked=1, first_time_closed=2,
     error_closed=0,
@@ -87,7 +87,7 @@ def test_department_counts(world, week):
     counts = counts_by_department(start=START, end=END)
 
     assert counts[world.cleaning] == BaseCounts(**{**GRID_1.as_dict(), "reported": 6, "valid_reported": 6,
-                                                   "voided": 0})
+                                                   "voided": 0, "not_filed": 0})
     assert counts[world.enforcement] == BaseCounts()
     assert list(cases_behind(indicator="returns", department=world.cleaning, start=START, end=END)) == [week.f]
 

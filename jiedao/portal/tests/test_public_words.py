@@ -8,7 +8,9 @@ from jiedao.cases.workflow import ACTIONS, EVENT_LABELS
 from jiedao.portal.public import PUBLIC_ACTIONS, public_status, public_step
 
 INTERNAL = {"request_return", "request_extension", "request_suspension", "request_void", "assign_inspector",
-            "escalate", "photo_publish", "photo_unpublish"}
+            "escalate", "photo_publish", "photo_unpublish",
+            # a leader's 督办 and 领导交办 are recorded as `escalate` and as 立案/派遣 events
+            "supervise", "hand_down"}
 
 
 def event(action, **data) -> CaseEvent:

@@ -32,6 +32,8 @@ ACTION_CASES = {
     "resume": ("suspended", "department_admin"), "report_fix": ("handling", "handler"),
     "assign_inspector": ("fixed", "intake_clerk"), "check": ("fixed", "inspector"), "close": ("checked", "shift_lead"),
     "review_self_handled": ("self_handled", "shift_lead"),
+    "reject": ("reported", "intake_clerk"), "review_rejection": ("rejected", "shift_lead"),
+    "supervise": ("handling", "area_leader"), "hand_down": ("filed", "leader"),
 }
 WRONG = [(code, who) for code, (state, _p) in ACTION_CASES.items()
          for who in sorted(seeing(state)) if PERSONAS[who] not in ACTIONS[code].roles]
@@ -55,6 +57,14 @@ def form(world, code: str) -> dict:
         data["approve"] = "yes"
     if code == "merge":
         data = {"into": ORIGINAL_NUMBER, "reason": "重复上报"}
+    if code == "reject":
+        data = {"kind": "duplicate", "reason": "重复上报"}
+    if code == "review_rejection":
+        data = {"uphold": "yes"}
+    if code == "supervise":
+        data = {"note": "请加快处置", "due_at": "2026-11-20T17:00"}
+    if code == "hand_down":
+        data = {"department": world.cleaning.pk, "opinion": "请环卫所即办"}
     return data
 
 

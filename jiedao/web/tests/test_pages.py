@@ -62,7 +62,8 @@ def test_case_page_shows_facts_timeline_and_only_the_allowed_forms(world, fresh_
     response = as_user(world.people.intake_clerk).get(reverse("web:case-detail", args=[fresh_case.number]))
 
     assert response.status_code == 200
-    assert [form["action"].code for form in response.context["forms"]] == ["accept", "send_to_verify", "merge"]
+    assert [form["action"].code for form in response.context["forms"]] == [
+        "accept", "send_to_verify", "merge", "reject"]
     html = response.content.decode()
     assert "桃源路 12 号" in html
     assert 'name="expected_version" value="1"' in html

@@ -17,6 +17,7 @@ from jiedao.demo.addresses import demo_addresses_seed
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
+from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
 from jiedao.territory.services import organisations_seed_default
@@ -70,6 +71,7 @@ class Command(BaseCommand):
                 f"{counts['failed']} refused by the services")
             for error in counts["errors"]:
                 self.stderr.write(f"  refused: {error}")
+            say(f"leaders: {demo_leaders_seed()}")
             # The register as the worker keeps it (it refreshes the current month every hour), for
             # this month and the last, so the demo opens with findings to look at.
             today = timezone.localtime(clock.now()).date()
