@@ -189,3 +189,9 @@ def test_a_rule_with_inspection_scores_ranks_by_the_blend():
     assert [result[k].score for k in (1, 2, 3)] == [Decimal("77.50"), Decimal("90.00"), Decimal("75.00")]
     assert result[2].is_red and result[3].is_black
     assert result[1].as_json()["inspection"] == "60"
+
+
+def test_every_count_has_its_definition():
+    from jiedao.evaluation.indicators import COUNT_DEFINITIONS, COUNT_LABELS, COUNT_NAMES
+
+    assert set(COUNT_DEFINITIONS) == set(COUNT_NAMES) == set(COUNT_LABELS)

@@ -43,7 +43,9 @@ def test_a_limit_that_is_not_a_positive_number_with_two_decimals_is_refused(worl
     response = act(as_user(world.people.shift_lead), case, "file", deadline_value=value,
                    deadline_unit=DeadlineUnit.WORKING_HOURS)
 
-    assert response.status_code == 302
+    # the page comes back with the filing form as sent and its error (issue 10, point 12)
+    assert response.status_code == 400
+    assert f'value="{value}"' in response.content.decode()
     assert Case.objects.get(pk=case.pk).version == before
     assert Case.objects.get(pk=case.pk).state == CaseState.ACCEPTED
 
