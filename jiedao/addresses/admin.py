@@ -36,10 +36,6 @@ class RoadAdmin(admin.ModelAdmin):
 
     form = RoadForm
 
-    def save_model(self, request, obj, form, change):
-        obj.search_text = services.search_text_of(" ".join([obj.name, *obj.alias_list()]))[:400]
-        super().save_model(request, obj, form, change)
-
 
 @admin.register(HouseNumber)
 class HouseNumberAdmin(admin.ModelAdmin):
@@ -69,7 +65,6 @@ class PlaceAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         obj.grid_id = services.grid_of_point(obj.longitude, obj.latitude)
-        obj.search_text = services.search_text_of(" ".join([obj.name, obj.aliases]))[:400]
         super().save_model(request, obj, form, change)
 
 

@@ -11,6 +11,16 @@ from jiedao.territory.models import Unit
 from .parsing import house_number_label
 
 
+def split_aliases(text: str) -> list[str]:
+    return [word for word in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if word.strip()]
+
+
+def searchable_text(name: str, aliases: str) -> str:
+    """The pinyin search words of a name and its aliases (catalogue.search_text), as stored."""
+    from jiedao.catalogue.search_text import search_text_of
+
+    return search_text_of(" ".join([name, *split_aliases(aliases)]))[:400]
+
 class AddressStatus(models.TextChoices):
     IN_USE = "in_use", _("使用中")
     RETIRED = "retired", _("已废止")
@@ -35,9 +45,12 @@ class Road(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.search_text = searchable_text(self.name, self.aliases)  # derived: one place, every writer
+        super().save(*args, **kwargs)
+
     def alias_list(self) -> list[str]:
-        return [word for word in self.aliases.replace("，", ",").replace("、", ",").replace(" ", ",").split(",")
-                if word.strip()]
+        return split_aliases(self.aliases)
 
 
 class HouseNumber(models.Model):
@@ -106,6 +119,10 @@ class Place(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    def save(self, *args, **kwargs):
+        self.search_text = searchable_text(self.name, self.aliases)  # derived: one place, every writer
+        super().save(*args, **kwargs)
 
     @property
     def label(self) -> str:

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from jiedao.catalogue.search_text import search_text_of
 from jiedao.territory.locator import grid_locator
 from jiedao.territory.services import ImportRejected, ImportResult, RowError
 
@@ -140,7 +139,6 @@ def road_save(*, road: Road | None = None, name: str, aliases: str = "", line: d
     _raise(errors)
     road = road or Road()
     road.name, road.aliases, road.line, road.status = name, aliases.strip(), line, status
-    road.search_text = search_text_of(" ".join([name, *road.alias_list()]))[:400]
     road.save()
     return road
 
@@ -181,7 +179,6 @@ def place_save(*, place: Place | None = None, name: str, kind: str = PlaceKind.O
     place = place or Place()
     place.name, place.kind, place.aliases, place.house_number = name, kind, aliases.strip(), house_number
     place.longitude, place.latitude, place.grid_id, place.status = lon, lat, grid_id, status
-    place.search_text = search_text_of(" ".join([name, *aliases.replace("，", ",").split(",")]))[:400]
     place.save()
     return place
 
@@ -368,7 +365,6 @@ def _write(checked: _Checked) -> ImportResult:
                 place.longitude, place.latitude, place.grid_id = (values["longitude"], values["latitude"],
                                                                   values["grid_id"])
                 place.status = values["status"]
-                place.search_text = search_text_of(" ".join([place.name, place.aliases]))[:400]
                 place.save()
                 result.extra["places"] += 1
     except IntegrityError as error:
