@@ -19,7 +19,8 @@ from jiedao.cases import services
 from jiedao.cases.models import CaseSource
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.open311.services import open311_client_issue
-from jiedao.territory.models import Duty, GridClass, Organisation, Role, Unit, UnitLevel
+from jiedao.territory.models import Duty, Organisation, Role, Unit, UnitLevel
+from jiedao.territory.services import grid_classes_seed_default
 
 
 def square(lon, lat, size=0.01):
@@ -36,9 +37,10 @@ def photo():
 district = Unit.objects.create(level=UnitLevel.DISTRICT, code="330199", name="清江区")
 subdistrict = Unit.objects.create(parent=district, level=UnitLevel.SUBDISTRICT, code="330199001", name="青溪街道")
 community = Unit.objects.create(parent=subdistrict, level=UnitLevel.COMMUNITY, code="330199001001", name="桃源社区")
+first_class = grid_classes_seed_default()["1"]
 grids = [Unit.objects.create(parent=community, level=UnitLevel.GRID, code=f"330199001001{n:03d}",
                              name=f"桃源社区第{n}网格", boundary=square(120.11 + n * 0.01, 30.22),
-                             grid_class=GridClass.FIRST) for n in (1, 2)]
+                             grid_class=first_class) for n in (1, 2)]
 cleaning = Organisation.objects.get(code="D02")
 users = get_user_model().objects
 
