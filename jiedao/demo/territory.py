@@ -114,6 +114,8 @@ COMMUNITY_SLUGS = {
 }
 AREA_SLUGS = {"东片": "east", "西片": "west", "北片": "north"}
 GRIDS_PER_WORKER = 4
+# The demo's cleaning contractor (作业公司): code and name.
+DEMO_CONTRACTOR = ("C01", "青溪环境服务有限公司")
 
 
 @dataclass(frozen=True)
@@ -191,6 +193,20 @@ def people_plan(territory: DemoTerritory, departments: list[Organisation]) -> li
     # Last, so that everyone above keeps their name and phone number.
     plans.append(PersonPlan("auditor", Role.AUDITOR, "安全审计员", (sub,)))
     plans.append(PersonPlan("supervisor", Role.SUPERVISOR, "督查员（区督查室）", (sub,)))
+    # 河长制 (issue 12): the sub-district's 河长办 and 乡级河长, a 村级河长 with an assistant, a
+    # 巡河员 and a 保洁员 in each village the river crosses; a cleaning contractor's staff.
+    villages = [c for c in territory.communities.values() if c.name.endswith("村")]
+    plans.append(PersonPlan("river_office", Role.RIVER_OFFICE, "河长办（街道）", (sub,)))
+    plans.append(PersonPlan("hz_town", Role.RIVER_CHIEF, "乡级河长（街道）", (sub,)))
+    for community in villages:
+        slug = COMMUNITY_SLUGS.get(community.name, community.code[-3:])
+        plans.append(PersonPlan(f"hz_{slug}", Role.RIVER_CHIEF, f"村级河长（{community.name}）", (community.code,)))
+        plans.append(PersonPlan(f"hzzl_{slug}", Role.RIVER_ASSISTANT, f"河长助理（{community.name}）",
+                                (community.code,)))
+        plans.append(PersonPlan(f"xhy_{slug}", Role.RIVER_PATROLLER, f"巡河员（{community.name}）", (community.code,)))
+        plans.append(PersonPlan(f"bjy_{slug}", Role.CLEANER, f"保洁员（{community.name}）", (community.code,)))
+    plans.append(PersonPlan("contractor_1", Role.CONTRACTOR_STAFF, f"作业单位人员（{DEMO_CONTRACTOR[1]}）",
+                            organisation=DEMO_CONTRACTOR[0]))
     return plans
 
 
@@ -219,6 +235,9 @@ def demo_people_seed(*, territory: DemoTerritory) -> tuple[DemoPeople, list[tupl
     user_model = get_user_model()
     departments = demo_departments()
     organisations = {department.code: department for department in departments}
+    contractor, _created = Organisation.objects.get_or_create(
+        code=DEMO_CONTRACTOR[0], defaults={"name": DEMO_CONTRACTOR[1], "kind": OrganisationKind.CONTRACTOR})
+    organisations[contractor.code] = contractor
     units = {unit.code: unit for unit in [territory.district, territory.subdistrict, *territory.areas.values(),
                                           *territory.communities.values(), *territory.grids.values()]}
     plans = people_plan(territory, departments)

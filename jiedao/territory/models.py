@@ -150,14 +150,24 @@ class Role(models.TextChoices):
     AUDITOR = "auditor", _("安全审计员")
     # District or sub-district 督查员 who inspect and score the units in their scope (issue 9).
     SUPERVISOR = "supervisor", _("督查员")
+    # 河长制 (standards.md §5; issue 12): a chief's level (乡级, 村级 …) is the rivers register's, the
+    # unit here is where the duty applies. 河长办 follows up the chiefs' problems and 交办函.
+    RIVER_CHIEF = "river_chief", _("河长")
+    RIVER_ASSISTANT = "river_assistant", _("河长助理")
+    RIVER_PATROLLER = "river_patroller", _("巡河员")
+    CLEANER = "cleaner", _("保洁员")
+    RIVER_OFFICE = "river_office", _("河长办")
+    # Staff of a cleaning or maintenance contractor (作业公司): scoped to its organisation and contract.
+    CONTRACTOR_STAFF = "contractor_staff", _("作业单位人员")
 
 
 # Roles whose scope is a piece of the territorial tree; the others act for an organisation.
 TERRITORIAL_ROLES = frozenset({
     Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.GRID_WORKER,
     Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER, Role.AUDITOR, Role.SUPERVISOR,
+    Role.RIVER_CHIEF, Role.RIVER_ASSISTANT, Role.RIVER_PATROLLER, Role.CLEANER, Role.RIVER_OFFICE,
 })
-ORGANISATION_ROLES = frozenset({Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_ADMIN})
+ORGANISATION_ROLES = frozenset({Role.DEPARTMENT_HANDLER, Role.DEPARTMENT_ADMIN, Role.CONTRACTOR_STAFF})
 # Roles that reach no case whatever their scope: the security auditor reads the security log only.
 CASELESS_ROLES = frozenset({Role.AUDITOR})
 FIELD_ROLES = frozenset({Role.GRID_WORKER, Role.INSPECTOR})
