@@ -381,7 +381,7 @@ def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: D
         missed_by = _missed_by(t.case) if missed_by_patrol else None
         data = _filing(t, rule=rule, deadline_value=deadline_value, deadline_unit=deadline_unit)
         if missed_by is not None:
-            data["missed_by"] = missed_by.pk
+            data.update(missed_by=missed_by.pk, missed_by_name=missed_by.display_name)
         t.set(state=CaseState.FILED)
         t.record(opinion=opinion, data=data)
     return t.case

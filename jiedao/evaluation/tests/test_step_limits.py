@@ -188,6 +188,9 @@ def test_the_file_event_names_the_responsible_worker(world, clock):
     services.case_file(case=case, by=world.people.shift_lead, missed_by_patrol=True)
 
     assert case.events.get(action="file").data["missed_by"] == world.people.grid_worker.pk
+    from jiedao.web.presenters import event_facts
+
+    assert ("确认漏报", "网格员 王网格 应巡查发现") in event_facts(case.events.get(action="file"))
 
 
 def test_the_bulletin_shows_the_steps_and_the_posts(world, morning):
