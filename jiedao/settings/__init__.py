@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jiedao.accountability",
     "jiedao.campaigns",
     "jiedao.benchmarks",
+    "jiedao.assets",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",
