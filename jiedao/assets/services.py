@@ -190,6 +190,8 @@ def asset_link_for(asset: Asset | None, *, by):
 
 
 FIXED_ACTIONS = {"check": "passed", "review_self_handled": "approved"}
+# A repair case still waiting for its checked fix (待结案 is checked already).
+UNREPAIRED_STATES = OPEN_STATES - {CaseState.CHECKED}
 
 
 def asset_state_follow_case(sender=None, *, case: Case, event, **_kwargs) -> None:
@@ -200,7 +202,7 @@ def asset_state_follow_case(sender=None, *, case: Case, event, **_kwargs) -> Non
     if link is None:
         return
     asset = link.asset
-    others_open = AssetCase.objects.filter(asset=asset, case__state__in=OPEN_STATES).exclude(case_id=case.pk)
+    others_open = AssetCase.objects.filter(asset=asset, case__state__in=UNREPAIRED_STATES).exclude(case_id=case.pk)
     flag = FIXED_ACTIONS.get(event.action)
     if flag and (event.data or {}).get(flag):
         if asset.state in (AssetState.DAMAGED, AssetState.LOST) and not others_open.exists():
