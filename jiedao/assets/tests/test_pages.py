@@ -3,9 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from jiedao.assets.models import AssetCase, AssetState, AssetStateChange, MaintenanceRecord
+from jiedao.assets.models import AssetCase, AssetState, AssetStateChange, CleaningGrade, MaintenanceRecord
 from jiedao.assets.services import asset_link_for, cleaning_grades_seed, cleaning_zone_save
-from jiedao.assets.models import CleaningGrade
 from jiedao.cases.models import Case
 from jiedao.conftest import grid_centre, make_upload, report, walk_to
 
