@@ -300,6 +300,9 @@ class DutyPolicy(OneRowPolicy):
     finding_after_missed = models.PositiveSmallIntegerField(_("几期缺失记入问责清单"), default=3,
                                                             validators=[MinValueValidator(1)])
     look_back_days = models.PositiveSmallIntegerField(_("回看天数"), default=90, validators=[MinValueValidator(1)])
+    escalation_step = models.ForeignKey("supervision.EscalationStep", on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="+", verbose_name=_("升级使用的督办级别"),
+                                        help_text=_("留空为督办级别表中的“督办”"))
 
     class Meta:
         verbose_name = _("履职缺失处理标准")
@@ -329,6 +332,10 @@ class MissedDuty(models.Model):
     required = models.PositiveIntegerField(_("应完成"))
     valid_done = models.PositiveIntegerField(_("有效完成"))
     stage = models.CharField(_("处理"), max_length=12, choices=MissedStage.choices, default=MissedStage.REMINDED)
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("升级时间"), null=True, blank=True)
+    finding = models.ForeignKey("accountability.Finding", on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="missed_duties", verbose_name=_("问责清单条目"))
     # plan:period_start:person:organisation:subject — one row per obligation and period, whatever is null
     obligation_key = models.CharField(max_length=120, editable=False)
     created_at = models.DateTimeField(_("记录时间"))
