@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "jiedao.evaluation",
     "jiedao.accountability",
     "jiedao.campaigns",
+    "jiedao.duties",
     "jiedao.benchmarks",
     "jiedao.assets",
     "jiedao.api",
