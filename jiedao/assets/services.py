@@ -324,8 +324,10 @@ def maintenance_record(*, asset: Asset, by, kind: str, done_on: date | None, wor
 
 
 def _duty_work_record(*, record: MaintenanceRecord, photos: int) -> None:
-    """The duties register counts this work against the asset's plan, once it is there."""
-    return None
+    """The duties register counts this work against the asset's plan (duties_link.py)."""
+    from .duties_link import maintenance_work_record
+
+    maintenance_work_record(record=record, photos=photos)
 
 
 # ---------------------------------------------------------------- cleaning zones
