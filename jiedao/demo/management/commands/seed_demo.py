@@ -14,6 +14,7 @@ from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.addresses import demo_addresses_seed
+from jiedao.demo.assets import demo_assets_seed
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             say(f"红黑榜: last month's ranking published for {published} rule(s)")
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
+        say(demo_assets_seed(people=people))
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
