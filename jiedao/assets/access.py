@@ -107,3 +107,14 @@ def may_record_maintenance(*, user, asset) -> bool:
 
 def may_find_nearest(*, user) -> bool:
     return user.is_authenticated and (may_report(user=user) or may_read_register(user=user))
+
+
+def reach_key(user) -> str:
+    """What `visible_assets_filter` depends on, as text: people with the same reach share cached
+    answers (the map's points)."""
+    if user.is_superuser:
+        return "all"
+    parts = sorted(f"{duty.role}:{duty.unit.path if duty.unit else ''}:{duty.organisation_id or ''}"
+                   for duty in user_duties(user)
+                   if duty.role in TERRITORIAL_READERS or duty.role in ORGANISATION_READERS)
+    return "|".join(parts)

@@ -5,13 +5,16 @@ import math
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.core.cache import cache
+from django.db.models import Count, Max, Q, QuerySet
 from shapely.geometry import box
 
 from jiedao import clock
 from jiedao.cases.models import Case
 from jiedao.cases.selectors import CasesInReach, cases_in_reach
+from jiedao.catalogue.models import CatalogueItem
 from jiedao.territory.locator import grid_locator
+from jiedao.territory.models import Organisation
 
 from .access import visible_assets_filter, visible_zones_filter
 from .models import Asset, AssetCase, AssetPolicy, AssetState, CleaningZone
@@ -173,3 +176,26 @@ def cases_in_zone(*, user, zone: CleaningZone, limit_days: int = 365) -> CasesIn
               if reach.contains(Point(lon, lat))]
     cases = Case.objects.filter(pk__in=inside).select_related("item").order_by("-reported_at")
     return cases_in_reach(user=user, cases=cases)
+
+
+def register_stamp() -> str:
+    """Changes whenever an asset is added, removed or changed (every writer sets `updated_at`):
+    the key of what is cached from the register. One aggregate over an index-sized table."""
+    stamp = Asset.objects.aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return f"{stamp['count']}:{stamp['top']}:{stamp['last'].timestamp() if stamp['last'] else 0}"
+
+
+FILTER_CHOICES_SECONDS = 600
+
+
+def filter_choices(*, stamp: str) -> dict:
+    """The classes and maintainers the register holds (for the filters), cached with the stamp."""
+    key = f"assets:choices:{stamp}"
+    found = cache.get(key)
+    if found is None:
+        item_ids = set(Asset.objects.order_by().values_list("item_id", flat=True).distinct())
+        maintainer_ids = set(Asset.objects.order_by().values_list("maintainer_id", flat=True).distinct()) - {None}
+        found = {"items": list(CatalogueItem.objects.filter(pk__in=item_ids).order_by("code")),
+                 "maintainers": list(Organisation.objects.filter(pk__in=maintainer_ids).order_by("code"))}
+        cache.set(key, found, FILTER_CHOICES_SECONDS)
+    return found

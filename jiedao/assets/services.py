@@ -602,6 +602,8 @@ def _write(checked: list[_CheckedAsset], *, by) -> ImportResult:
                 else:
                     asset.changed_date = c.changed_date
                     new.append(asset)
+            for asset in changed:
+                asset.updated_at = timezone.now()  # bulk_update does not touch auto_now: the stamp reads it
             Asset.objects.bulk_create(new, batch_size=1000)
             history += [AssetStateChange(asset=asset, from_state="", to_state=asset.state, at=now, by=by,
                                          reason=reason) for asset in new]

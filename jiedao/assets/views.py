@@ -3,8 +3,12 @@ list with its filters, import and export, each asset's page (facts, state histor
 near it, maintenance), the repeat repairs, the cleaning zones; and the nearest assets as JSON for
 the report forms. Every object is checked against `access.py`; a thing one may not read is a 404."""
 
+import hashlib
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -17,7 +21,6 @@ from django.views.decorators.http import require_GET, require_POST
 from jiedao import clock
 from jiedao.addresses.maps import map_reference
 from jiedao.cases.errors import CaseError
-from jiedao.catalogue.models import CatalogueItem, CatalogueKind
 from jiedao.params import BadParameter, choice_param, date_param, id_param, page_param, text_param
 from jiedao.reports.xlsx import Column, Sheet, sheets_to_xlsx
 from jiedao.territory.coordinates import CoordinateError, to_wgs84
@@ -34,6 +37,7 @@ from .access import (
     may_read_register,
     may_record_maintenance,
     may_view,
+    reach_key,
 )
 from .models import (
     Asset,
@@ -53,11 +57,14 @@ from .selectors import (
     assets_nearest,
     assets_with_repeat_repairs,
     cases_near,
+    filter_choices,
+    register_stamp,
     repeat_repair_counts,
     zones_visible,
 )
 
 ASSETS_PER_PAGE = 50
+POINTS_CACHE_SECONDS = 600
 CASES_SHOWN = 50
 EXPORT_LIMIT = 50_000
 
@@ -76,11 +83,8 @@ def _filters(request: HttpRequest) -> AssetFilters:
 
 def _filter_choices() -> dict:
     return {
-        "items": list(CatalogueItem.objects.filter(kind=CatalogueKind.COMPONENT, assets__isnull=False).distinct()
-                      .order_by("code")),
-        "states": AssetState.choices,
+        **filter_choices(stamp=register_stamp()), "states": AssetState.choices,
         "grids": list(Unit.objects.filter(level=UnitLevel.GRID, is_active=True).order_by("code").only("id", "name")),
-        "maintainers": list(Organisation.objects.filter(maintained_assets__isnull=False).distinct().order_by("code")),
     }
 
 
@@ -118,9 +122,18 @@ def asset_points(request: HttpRequest) -> JsonResponse:
             bbox = ()
         if len(bbox) != 4 or not (-180 <= bbox[0] <= bbox[2] <= 180 and -90 <= bbox[1] <= bbox[3] <= 90):
             raise BadParameter(_("bbox 应为 西,南,东,北 经纬度"), field="bbox")
-    points, truncated = asset_map_points(user=request.user, filters=_filters(request), bbox=bbox,
-                                         limit=AssetPolicy.current().map_points_limit)
-    return JsonResponse({"points": points, "truncated": truncated})
+    # The same reach, filters and register (its stamp) give the same answer: built once, then
+    # served from the shared cache until an asset changes.
+    filters = _filters(request)
+    key = "assets:points:" + hashlib.sha256(
+        f"{register_stamp()};{reach_key(request.user)};{filters};{bbox}".encode()).hexdigest()
+    body = cache.get(key)
+    if body is None:
+        points, truncated = asset_map_points(user=request.user, filters=filters, bbox=bbox,
+                                             limit=AssetPolicy.current().map_points_limit)
+        body = json.dumps({"points": points, "truncated": truncated}, separators=(",", ":"))
+        cache.set(key, body, POINTS_CACHE_SECONDS)
+    return HttpResponse(body, content_type="application/json")
 
 
 @login_required

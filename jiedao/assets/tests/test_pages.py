@@ -210,3 +210,15 @@ def test_a_cleaning_zone_page_lists_the_cases_along_it(client, world, clock):
     assert zone.length_m == 770  # 0.008° × 111,320 m × cos 30.205° = 769.7 m
     assert client_for(client, world.people.other_secretary).get(
         reverse("assets:zone-detail", args=[zone.pk])).status_code == 404
+
+
+def test_the_cached_map_data_follows_a_change_of_state(client, world, register):
+    leader = client_for(client, world.people.leader)
+    before = {row[0]: row[3] for row in leader.get(reverse("assets:points")).json()["points"]}
+
+    from jiedao.assets.services import asset_state_set
+
+    asset_state_set(asset=register.lamp, to_state=AssetState.DAMAGED, by=world.people.leader, reason="灯不亮")
+    after = {row[0]: row[3] for row in leader.get(reverse("assets:points")).json()["points"]}
+
+    assert (before[register.lamp.pk], after[register.lamp.pk]) == (0, 1)  # selectors.STATE_ORDER
