@@ -38,7 +38,7 @@ def contracted(duty_world):
 
 
 def test_a_contractor_sees_only_its_own_plans_and_works(client, contracted):
-    duty_world, ours, theirs, (ok, short, other) = contracted
+    duty_world, ours, theirs, _works = contracted
     client.force_login(duty_world.people.contractor_staff)
     page = client.get("/duties/?month=2026-11")
     assert page.status_code == 200
@@ -73,7 +73,7 @@ def test_mine_on_the_contractors_phone(client, contracted):
 
 
 def test_a_leader_reads_everything_and_drills_down(client, contracted):
-    duty_world, ours, theirs, _works = contracted
+    duty_world, *_rest = contracted
     client.force_login(duty_world.world.people.leader)
     body = client.get("/duties/?month=2026-11").content.decode()
     assert "桃源路日保洁" in body and "柳岸街日保洁" in body
