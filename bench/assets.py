@@ -67,7 +67,7 @@ def _build(count: int):
         grid = grids[number % len(grids)]
         ring = grid.boundary["coordinates"][0]
         item = items[number % len(items)]
-        rows.append(Asset(identifier=f"330199{item.code}{number:06d}", item=item,
+        rows.append(Asset(identifier=f"330199{item.code}{number:06d}", item=item, component_code=item.code,
                           longitude=ring[0][0] + rng.random() * cell, latitude=ring[0][1] + rng.random() * cell,
                           grid=grid, territory_path=grid.path, maintainer=maintainers[number % 2],
                           state=rng.choice(states)))

@@ -20,10 +20,10 @@ class AssetsConfig(AppConfig):
         from .models import Asset, CleaningZone
 
         subject_kind_register(key="asset", model=Asset, label=_("管理部件"),
-                              filters={"item__code": _("部件小类代码"), "state": _("部件状态"), "grid": _("所在网格")},
+                              filters={"component_code": _("部件小类代码"), "state": _("部件状态"), "grid": _("所在网格")},
                               unit_of=lambda asset: asset.grid_id, geometry_of=_asset_geometry, related=("item",))
         subject_kind_register(key="cleaning_zone", model=CleaningZone, label=_("保洁区域"),
-                              filters={"grade__code": _("保洁等级")}, unit_of=lambda zone: zone.grid_id,
+                              filters={"grade": _("保洁等级")}, unit_of=lambda zone: zone.grid_id,
                               geometry_of=lambda zone: zone.geometry)
 
 

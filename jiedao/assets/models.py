@@ -36,6 +36,8 @@ class Asset(models.Model):
                                   help_text=_("17 位：6 位行政区划 + 5 位小类代码 + 6 位顺序码（旧版 16 位亦可）"))
     item = models.ForeignKey(CatalogueItem, on_delete=models.PROTECT, related_name="assets",
                              verbose_name=_("部件小类"), limit_choices_to={"kind": "component"})
+    # The class's 5-digit code, kept beside the key: duty plans select assets by it ("component_code").
+    component_code = models.CharField(_("小类代码"), max_length=16, editable=False, db_index=True)
     name = models.CharField(_("管理部件名称"), max_length=30, blank=True)
     # A point, or a representative point of its line (where the map puts it and "nearest" measures).
     longitude = models.FloatField(_("经度（WGS-84）"))
@@ -69,6 +71,10 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.display_name}"
+
+    def save(self, *args, **kwargs):
+        self.component_code = self.item.code  # derived: one place, every writer that saves
+        super().save(*args, **kwargs)
 
     @property
     def display_name(self) -> str:
@@ -174,7 +180,8 @@ class MaintenancePhoto(models.Model):
 class CleaningGrade(models.Model):
     """A cleaning grade (保洁等级 一级…四级) and its standard, as data an administrator edits."""
 
-    code = models.CharField(_("代码"), max_length=8, unique=True)
+    # The code is the key: duty plans name a grade by it ({"grade": "1"}).
+    code = models.CharField(_("代码"), max_length=8, primary_key=True)
     name = models.CharField(_("名称"), max_length=20)
     order = models.PositiveSmallIntegerField(_("顺序"), default=1, help_text=_("1 为最高等级"))
     sweeps_per_day = models.PositiveSmallIntegerField(_("每日普扫次数"), default=1)

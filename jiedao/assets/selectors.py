@@ -83,7 +83,7 @@ def asset_map_points(*, user, filters: AssetFilters, bbox: tuple[float, float, f
     if bbox is not None:
         west, south, east, north = bbox
         assets = assets.filter(latitude__range=(south, north), longitude__range=(west, east))
-    rows = list(assets.order_by().values_list("pk", "longitude", "latitude", "state", "item__code")[:limit + 1])
+    rows = list(assets.order_by().values_list("pk", "longitude", "latitude", "state", "component_code")[:limit + 1])
     index = {state: position for position, state in enumerate(STATE_ORDER)}
     points = [[pk, round(lon, 6), round(lat, 6), index.get(state, 0), code] for pk, lon, lat, state, code in
               rows[:limit]]

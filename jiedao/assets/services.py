@@ -587,7 +587,7 @@ def _write(checked: list[_CheckedAsset], *, by) -> ImportResult:
             for c in checked:
                 asset = existing.get(c.identifier) or Asset(identifier=c.identifier, state=c.state)
                 old_state = asset.state if asset.pk else ""
-                asset.item, asset.name = c.item, c.name
+                asset.item, asset.component_code, asset.name = c.item, c.item.code, c.name
                 asset.longitude, asset.latitude, asset.line = c.placed.longitude, c.placed.latitude, c.placed.line
                 asset.grid_id, asset.territory_path = c.placed.grid_id, c.placed.territory_path
                 asset.owner, asset.maintainer, asset.contractor = c.owner, c.maintainer, c.contractor
@@ -607,7 +607,7 @@ def _write(checked: list[_CheckedAsset], *, by) -> ImportResult:
             Asset.objects.bulk_create(new, batch_size=1000)
             history += [AssetStateChange(asset=asset, from_state="", to_state=asset.state, at=now, by=by,
                                          reason=reason) for asset in new]
-            Asset.objects.bulk_update(changed, ["item", "name", "longitude", "latitude", "line", "grid",
+            Asset.objects.bulk_update(changed, ["item", "component_code", "name", "longitude", "latitude", "line", "grid",
                                                 "territory_path", "owner", "maintainer", "contractor",
                                                 "initial_date", "changed_date", "data_source", "note", "state",
                                                 "updated_at"], batch_size=1000)

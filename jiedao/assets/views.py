@@ -43,6 +43,7 @@ from .models import (
     Asset,
     AssetPolicy,
     AssetState,
+    CleaningGrade,
     CleaningZone,
     MaintenanceKind,
     MaintenancePhoto,
@@ -336,13 +337,12 @@ def zone_list(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
     zones = list(zones_visible(user=request.user).select_related("grade", "contractor", "grid")
                  .order_by("grade__order", "code"))
-    grade_id = id_param(request.GET, "grade")
-    if grade_id:
-        zones = [zone for zone in zones if zone.grade_id == grade_id]
-    from .models import CleaningGrade
-
+    grades = list(CleaningGrade.objects.all())
+    grade_code = choice_param(request.GET, "grade", [grade.code for grade in grades])
+    if grade_code:
+        zones = [zone for zone in zones if zone.grade_id == grade_code]
     return render(request, "assets/zone_list.html", {
-        "zones": zones, "grades": list(CleaningGrade.objects.all()), "grade_id": grade_id,
+        "zones": zones, "grades": grades, "grade_code": grade_code,
         "map_data": map_reference(zones={"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": zone.geometry,
              "properties": {"name": zone.name, "grade": zone.grade.order, "url": reverse("assets:zone-detail",

@@ -108,10 +108,9 @@ def demo_assets_seed(*, people: DemoPeople, now: datetime | None = None) -> str:
     with transaction.atomic():
         assets = _assets_seed(items=items, organisations=organisations, contractor=contractor, rng=rng, now=now)
         zones = _zones_seed(organisations=organisations, contractor=contractor)
-    plans = _plans_seed(now=now)
     repairs = _repairs_seed(people=people, now=now, rng=rng)
     inspections = _inspections_seed(people=people, now=now)
-    return (f"assets: {assets} 部件, {zones} cleaning zones, {plans} sample maintenance plans, "
+    return (f"assets: {assets} 部件, {zones} cleaning zones, "
             f"{repairs['cases']} repair cases "
             f"({repairs['open']} still open, {repairs['failed']} refused), {inspections} inspections recorded")
 
@@ -139,7 +138,8 @@ def _assets_seed(*, items, organisations, contractor, rng: random.Random, now: d
         roll = rng.random()
         state = AssetState.LOST if roll < 0.004 else AssetState.DISUSED if roll < 0.008 else AssetState.INTACT
         rows.append(Asset(
-            identifier=f"{REGION}{code}{sequences[code]:06d}", item=items[code], longitude=lon, latitude=lat,
+            identifier=f"{REGION}{code}{sequences[code]:06d}", item=items[code], component_code=code,
+            longitude=lon, latitude=lat,
             grid_id=found.grid_id, territory_path=found.territory_path, maintainer=organisations.get(maintainer),
             owner=organisations.get(maintainer), contractor=contractor if maintainer == "D02" else None,
             state=state, initial_date=date(2024, 3, 1) + timedelta(days=rng.randint(0, 400)),
@@ -231,7 +231,7 @@ def _repairs_seed(*, people: DemoPeople, now: datetime, rng: random.Random) -> d
     counts = {"cases": 0, "open": 0, "failed": 0}
     matters = {item.code: item for item in CatalogueItem.objects.filter(kind=CatalogueKind.MATTER, is_active=True,
                                                                         code__in=REPAIR_ITEMS.values())}
-    candidates = list(Asset.objects.filter(note=SAMPLE_NOTE, state=AssetState.INTACT, item__code__in=list(REPAIR_ITEMS))
+    candidates = list(Asset.objects.filter(note=SAMPLE_NOTE, state=AssetState.INTACT, component_code__in=list(REPAIR_ITEMS))
                       .select_related("item", "grid", "maintainer").order_by("identifier"))
     if not candidates or not matters:
         return counts
@@ -259,46 +259,21 @@ def _repairs_seed(*, people: DemoPeople, now: datetime, rng: random.Random) -> d
 
 
 def _inspections_seed(*, people: DemoPeople, now: datetime) -> int:
-    """Monthly night inspections of the street lights of 桃源社区's first grids, by 市政管理科."""
-    maintainer = Organisation.objects.filter(code="D03").first()
-    handlers = people.handlers_of.get(maintainer.pk, []) if maintainer else []
-    if not handlers:
-        return 0
-    lights = list(Asset.objects.filter(note=SAMPLE_NOTE, item__code="01037", territory_path__contains="/330199001001/")
-                  .order_by("identifier")[:40])
+    """Monthly night inspections of the street lights of 桃源社区's first grids by the area's 监督员,
+    each with a photo (the duties' sample plan 路灯巡检 asks for one); last month's not finished."""
+    lights = list(Asset.objects.filter(note=SAMPLE_NOTE, component_code="01037",
+                                       territory_path__contains="/330199001001/")
+                  .select_related("grid").order_by("identifier")[:40])
     today = timezone.localtime(now).date()
     made = 0
-    for months_ago in (2, 1):
-        day = (today.replace(day=1) - timedelta(days=30 * months_ago - 15))
+    for months_ago, how_many in ((2, 40), (1, 25)):
+        day = today.replace(day=1) - timedelta(days=30 * months_ago - 15)
         with clock.frozen(_moment(day, 20)):
-            for asset in lights[: 40 if months_ago == 2 else 25]:  # last month: some not yet inspected
-                maintenance_record(asset=asset, by=handlers[0], kind="inspect", done_on=day,
-                                   work="夜间巡检：亮灯、灯杆、线缆", organisation=maintainer)
+            for asset in lights[:how_many]:
+                inspector = people.inspector_of.get(asset.grid.code)
+                if inspector is None:
+                    continue
+                maintenance_record(asset=asset, by=inspector, kind="inspect", done_on=day,
+                                   work="夜间巡检：亮灯、灯杆、线缆", photos=[_photo()])
                 made += 1
-    return made
-
-
-# Sample maintenance plans per asset class, written only when the duties register has none for
-# assets yet (its own seeds come first when they exist): (seed key, name, kind, class, unit, maintainer).
-PLANS = [
-    ("assets-demo-01037", "路灯月度夜间巡检（示例）", "inspect", "01037", "month", "D03"),
-    ("assets-demo-01002", "污水井盖季度养护（示例）", "maintain", "01002", "quarter", "D03"),
-    ("assets-demo-03005", "垃圾箱每旬清洗（示例）", "maintain", "03005", "xun", "D02"),
-]
-
-
-def _plans_seed(*, now: datetime) -> int:
-    from jiedao.duties.models import DutyPlan
-
-    if DutyPlan.objects.filter(subject_kind="asset").exclude(seed_key__startswith="assets-demo-").exists():
-        return 0
-    organisations = {organisation.code: organisation for organisation in Organisation.objects.all()}
-    made = 0
-    for seed_key, name, kind, code, unit, maintainer in PLANS:
-        _plan, created = DutyPlan.objects.get_or_create(seed_key=seed_key, defaults={
-            "name": name, "kind": kind, "assignee_organisation": organisations.get(maintainer),
-            "subject_kind": "asset", "target_filter": {"item__code": code}, "frequency_unit": unit,
-            "times_per_period": 1, "starts_on": date(timezone.localtime(now).year, 1, 1), "is_sample": True,
-            "basis": "CJJ 36-2016 日常巡查、定期保养（频次为示例，standards.md §8 未核实）"})
-        made += created
     return made

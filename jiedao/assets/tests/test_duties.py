@@ -13,13 +13,13 @@ from jiedao.duties.registry import subject_kind
 
 def _monthly_plan(world, code="01037"):
     return DutyPlan.objects.create(name="路灯月度巡检", kind="inspect", assignee_organisation=world.cleaning,
-                                   subject_kind="asset", target_filter={"item__code": code},
+                                   subject_kind="asset", target_filter={"component_code": code},
                                    frequency_unit="month", times_per_period=1, starts_on=date(2026, 1, 1))
 
 
 def test_assets_and_zones_are_declared_subjects_with_their_filters(world):
-    assert set(subject_kind("asset").filters) == {"item__code", "state", "grid"}
-    assert set(subject_kind("cleaning_zone").filters) == {"grade__code"}
+    assert set(subject_kind("asset").filters) == {"component_code", "state", "grid"}
+    assert set(subject_kind("cleaning_zone").filters) == {"grade"}
 
 
 def test_an_inspection_recorded_is_a_valid_duty_work_on_the_asset(world, clock, register):
