@@ -130,15 +130,17 @@ def place_of(*, longitude: Any = None, latitude: Any = None, line: Any = None, c
 # ---------------------------------------------------------------- the asset's state
 
 def asset_state_set(*, asset: Asset, to_state: str, by=None, reason: str = "", case: Case | None = None,
-                    at: datetime | None = None) -> AssetStateChange | None:
-    """Change the state with a history row (who, when, why, which case); nothing when it is already so."""
+                    at: datetime | None = None, only_from: frozenset[str] | None = None) -> AssetStateChange | None:
+    """Change the state with a history row (who, when, why, which case); nothing when it is already
+    so, or when `only_from` is given and the state read under the row's lock is not one of them."""
     if to_state not in AssetState.values:
         raise InvalidInput(_("未知的部件状态"), field="state")
     reason = (reason or "").strip()[:200]
     now = at or clock.now()
     with transaction.atomic():
         locked = Asset.objects.select_for_update().get(pk=asset.pk)
-        if locked.state == to_state:
+        if locked.state == to_state or (only_from is not None and locked.state not in only_from):
+            asset.state = locked.state
             return None
         change = AssetStateChange.objects.create(asset=locked, from_state=locked.state, to_state=to_state, at=now,
                                                  by=by, reason=reason, case=case)
@@ -152,9 +154,10 @@ def asset_case_link(*, asset: Asset, case: Case, by=None) -> AssetCase:
     """Name the asset a case is about. A report on an intact asset makes it 破损, naming the case.
     Called inside `case_report`'s transaction through its `also`."""
     link = AssetCase.objects.create(asset=asset, case=case, linked_at=case.reported_at, linked_by=by)
-    if asset.state == AssetState.INTACT and case.state in OPEN_STATES:
+    if case.state in OPEN_STATES:
         asset_state_set(asset=asset, to_state=AssetState.DAMAGED, by=by, case=case, at=case.reported_at,
-                        reason=_("上报维修案件 %(number)s") % {"number": case.number})
+                        reason=_("上报维修案件 %(number)s") % {"number": case.number},
+                        only_from=frozenset({AssetState.INTACT}))
     return link
 
 
@@ -205,14 +208,16 @@ def asset_state_follow_case(sender=None, *, case: Case, event, **_kwargs) -> Non
     others_open = AssetCase.objects.filter(asset=asset, case__state__in=UNREPAIRED_STATES).exclude(case_id=case.pk)
     flag = FIXED_ACTIONS.get(event.action)
     if flag and (event.data or {}).get(flag):
-        if asset.state in (AssetState.DAMAGED, AssetState.LOST) and not others_open.exists():
+        if not others_open.exists():
             asset_state_set(asset=asset, to_state=AssetState.INTACT, by=event.actor, case=case, at=event.at,
-                            reason=_("维修案件 %(number)s 核查通过") % {"number": case.number})
+                            reason=_("维修案件 %(number)s 核查通过") % {"number": case.number},
+                            only_from=frozenset({AssetState.DAMAGED, AssetState.LOST}))
     elif case.state == CaseState.VOIDED:
         made = AssetStateChange.objects.filter(asset=asset, case=case, to_state=AssetState.DAMAGED).last()
-        if made is not None and asset.state == AssetState.DAMAGED and not others_open.exists():
+        if made is not None and not others_open.exists():
             asset_state_set(asset=asset, to_state=made.from_state or AssetState.INTACT, by=event.actor, case=case,
-                            at=event.at, reason=_("案件 %(number)s 已作废") % {"number": case.number})
+                            at=event.at, reason=_("案件 %(number)s 已作废") % {"number": case.number},
+                            only_from=frozenset({AssetState.DAMAGED}))
 
 
 # ---------------------------------------------------------------- one asset

@@ -96,3 +96,16 @@ def test_a_self_handled_report_approved_is_a_checked_fix(world, clock, register)
 
     lamp.refresh_from_db()
     assert lamp.state == AssetState.INTACT
+
+
+def test_a_second_failure_after_a_checked_fix_is_damaged_again_with_a_stale_copy_in_hand(world, clock, register):
+    lamp = register.lamp  # the same object in memory for both reports, as a caller may hold it
+    first = report(world, also=asset_link_for(lamp, by=world.people.grid_worker))
+    walk_to(world, first, "checked")
+
+    second = report(world, also=asset_link_for(lamp, by=world.people.grid_worker))
+
+    lamp.refresh_from_db()
+    assert lamp.state == AssetState.DAMAGED
+    assert _rows(lamp)[1:] == [("intact", "damaged", first.number), ("damaged", "intact", first.number),
+                               ("intact", "damaged", second.number)]
