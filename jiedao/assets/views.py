@@ -5,6 +5,7 @@ the report forms. Every object is checked against `access.py`; a thing one may n
 
 import hashlib
 import json
+from dataclasses import replace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -154,7 +155,9 @@ def _list_page(request: HttpRequest, *, import_errors=(), status: int = 200) -> 
         asset.repeat_count = repeats.get(asset.pk, 0)
     return render(request, "assets/asset_list.html", {
         **_filter_choices(), "filters": filters, "page": page,
-        "state_counts": [(AssetState(state).label, count) for state, count in asset_state_counts(assets=assets).items()],
+        # the counts of every state under the other filters: each a link to that state's list
+        "state_counts": [(state, AssetState(state).label, count) for state, count in asset_state_counts(
+            assets=assets_filtered(user=request.user, filters=replace(filters, state=""))).items()],
         "query_string": _query_without_page(request), "may_import": may_import(user=request.user),
         "import_errors": import_errors,
     }, status=status)

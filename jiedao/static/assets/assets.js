@@ -34,7 +34,7 @@
   // that open as the map zooms in (chunked, so the page never freezes while they load).
   function assetMap(element) {
     var data = window.JiedaoMap.readData(element);
-    var map = window.JiedaoMap.baseMap(element, data, { preferCanvas: true });
+    var map = window.JiedaoMap.baseMap(element, data, { preferCanvas: true, maxZoom: 19, zoomSnap: 0.25 });
     var grids = gridsLayer(data);
     fitTo(map, grids);
     grids.addTo(map);
