@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiedao import clock
+from jiedao.addresses.services import line_from_text
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.models import OPEN_STATES, Case, CaseState
 from jiedao.catalogue.models import CatalogueItem, CatalogueKind
@@ -113,18 +114,7 @@ def _line_middle(line: dict) -> tuple[float, float]:
 def place_of(*, longitude: Any = None, latitude: Any = None, line: Any = None, crs: str = "wgs84") -> Placed:
     """A point (or a line and its middle) in WGS-84 and the grid it lies in; raises CoordinateError
     with a translated message."""
-    converted_line = _line_converted(line, crs) if line not in (None, "", {}) else None
-    if converted_line is not None:
-        lon, lat = _line_middle(converted_line)
-    else:
-        if longitude in (None, "") or latitude in (None, ""):
-            raise CoordinateError(_("缺少经度、纬度"))
-        lon, lat = _converted(longitude, latitude, crs)
-    located = grid_locator().locate(lon, lat)
-    if located is None:
-        raise CoordinateError(_("坐标 [%(lon)s, %(lat)s] 不在本街道的任何网格内") % {"lon": round(lon, 6),
-                                                                                 "lat": round(lat, 6)})
-    return Placed(lon, lat, converted_line, located.grid_id, located.grid_code, located.territory_path)
+    return _place_with(grid_locator(), longitude, latitude, line, crs)
 
 
 # ---------------------------------------------------------------- the asset's state
@@ -561,21 +551,11 @@ def _place_with(locator, longitude, latitude, line, crs) -> Placed:
 
 
 def _line_from_text(text: str) -> dict:
-    """"经度,纬度; 经度,纬度; …" or GeoJSON, as the address register writes a road's course."""
-    if text.startswith("{"):
-        try:
-            return json.loads(text)
-        except ValueError as error:
-            raise CoordinateError(_("线形不是有效的 GeoJSON")) from error
-    positions = []
-    for pair in text.replace("；", ";").replace("，", ",").split(";"):
-        if pair.strip():
-            try:
-                lon, lat = (float(value) for value in pair.split(","))
-            except ValueError as error:
-                raise CoordinateError(_("线形应写作“经度,纬度; 经度,纬度”")) from error
-            positions.append([lon, lat])
-    return {"type": "LineString", "coordinates": positions}
+    """"经度,纬度; 经度,纬度; …" or GeoJSON, read as the address register reads a road's course."""
+    line, problems = line_from_text(text)
+    if problems:
+        raise CoordinateError(problems[0])
+    return line
 
 
 def _write(checked: list[_CheckedAsset], *, by) -> ImportResult:

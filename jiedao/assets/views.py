@@ -10,7 +10,7 @@ from dataclasses import replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -371,6 +371,3 @@ def zone_detail(request: HttpRequest, zone_id: int) -> HttpResponse:
                                                               "lon": c.longitude} for c in cases]),
     })
 
-
-def validation_messages(error: ValidationError) -> dict[str, str]:
-    return {name: " ".join(str(message) for message in values) for name, values in error.message_dict.items()}
