@@ -31,6 +31,7 @@ from jiedao.assets.models import (
     AssetState,
     AssetStateChange,
     CleaningGrade,
+    CleaningZone,
     CleaningZoneKind,
     DataSource,
 )
@@ -280,3 +281,38 @@ def _inspections_seed(*, people: DemoPeople, now: datetime) -> int:
                                    work="夜间巡检：亮灯、灯杆、线缆", photos=[_photo()])
                 made += 1
     return made
+
+
+def demo_assets_wipe() -> int:
+    """`seed_demo --reset`: the demo's assets (their history, links and maintenance with them), the
+    works they made in the duties register, and their repair cases with what hangs off them, so the
+    replay numbers its cases from 1 and the register is built again around it."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+
+    from jiedao.assets.models import MaintenancePhoto, MaintenanceRecord
+    from jiedao.cases.models import Case, CaseEvent, CasePhoto, CaseRequest
+    from jiedao.duties.models import DutyWork
+    from jiedao.supervision.models import CaseEscalation, Delivery, Notification
+
+    assets = Asset.objects.filter(note=SAMPLE_NOTE)
+    records = MaintenanceRecord.objects.filter(asset__in=assets)
+    DutyWork.objects.filter(source_type=ContentType.objects.get_for_model(MaintenanceRecord),
+                            source_id__in=list(records.values_list("pk", flat=True))).delete()
+    for photo in MaintenancePhoto.objects.filter(record__in=records).iterator():
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+    deleted, _by_model = assets.delete()  # state history, case links, maintenance and photos cascade
+    cases = Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
+    Delivery.objects.filter(Q(notification__case__in=cases) | Q(escalation__case__in=cases)).delete()
+    Notification.objects.filter(case__in=cases).delete()
+    CaseEscalation.objects.filter(case__in=cases).delete()
+    for photo in CasePhoto.objects.filter(case__in=cases).iterator():
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+    CasePhoto.objects.filter(case__in=cases).delete()
+    CaseRequest.objects.filter(case__in=cases).delete()
+    CaseEvent.objects.filter(case__in=cases).delete()
+    deleted += cases.delete()[0]
+    CleaningZone.objects.filter(code__startswith="BJ-").delete()
+    return deleted
