@@ -346,7 +346,7 @@ def zone_list(request: HttpRequest) -> HttpResponse:
         zones = [zone for zone in zones if zone.grade_id == grade_code]
     return render(request, "assets/zone_list.html", {
         "zones": zones, "grades": grades, "grade_code": grade_code,
-        "map_data": map_reference(zones={"type": "FeatureCollection", "features": [
+        "map_data": map_reference(grids=grids_geojson(), zones={"type": "FeatureCollection", "features": [
             {"type": "Feature", "geometry": zone.geometry,
              "properties": {"name": zone.name, "grade": zone.grade.order, "url": reverse("assets:zone-detail",
                                                                                        args=[zone.pk])}}

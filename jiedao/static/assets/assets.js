@@ -97,7 +97,7 @@
 
   function zoneListMap(element) {
     var data = window.JiedaoMap.readData(element);
-    var map = window.JiedaoMap.baseMap(element, data);
+    var map = window.JiedaoMap.baseMap(element, data, { zoomSnap: 0.25 });
     var grids = gridsLayer(data).addTo(map);
     var zones = L.geoJSON(data.zones, {
       style: zoneStyle,
