@@ -4,7 +4,9 @@
 
 p50/p99 (in process, through the Django test client, signed in as a sub-district leader whose
 reach is a territory prefix) of
-1. the map's data endpoint `GET /assets/points.json` (every asset as compact rows) and one class;
+1. the map's data endpoint `GET /assets/points.json` (every asset as compact rows): built afresh (the
+   first call after an asset changed) and from the shared cache (keyed by the register's stamp and the
+   reader's reach); and one class;
 2. the list page `GET /assets/list/` (first page and a later page, with the state counts);
 3. the map page `GET /assets/` and the nearest assets `GET /assets/nearest.json`.
 
@@ -81,10 +83,14 @@ def _build(count: int):
     return leader, items
 
 
-def _percentiles(client, path: str, params: dict, calls: int) -> tuple[float, float, int]:
+def _percentiles(client, path: str, params: dict, calls: int, *, cold: bool = False) -> tuple[float, float, int]:
+    from django.core.cache import cache
+
     timings = []
     size = 0
     for _ in range(calls):
+        if cold:
+            cache.clear()  # every call builds the answer (the first one after an asset changed)
         started = time.perf_counter()
         response = client.get(path, params)
         timings.append(time.perf_counter() - started)
@@ -108,8 +114,11 @@ def _child(args) -> None:
     client = Client()
     client.force_login(leader)
     centre = {"lon": WEST + SIZE / 2, "lat": SOUTH + SIZE / 2}
+    p50, p99, size = _percentiles(client, "/assets/points.json", {}, max(args.calls // 4, 5), cold=True)
+    print(f"map data, every asset, built afresh each call ({args.assets:,} assets, {size / 1024:.0f} KB): "
+          f"p50 {p50 * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms  [aim p99 < 500 ms]", flush=True)
     for label, path, params, aim in [
-        ("map data, every asset", "/assets/points.json", {}, "p99 < 300 ms"),
+        ("map data, every asset, cached", "/assets/points.json", {}, "p99 < 300 ms"),
         ("map data, one class", "/assets/points.json", {"item": items[0].pk}, "p99 < 100 ms"),
         ("list page, first page", "/assets/list/", {}, "p99 < 300 ms"),
         ("list page, page 20 of the damaged", "/assets/list/", {"page": 20, "state": "damaged"}, "p99 < 300 ms"),
