@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jiedao.addresses.maps import map_reference
+from jiedao.assets.services import asset_for_report, asset_link_for
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.selectors import cases_visible_to
@@ -53,6 +54,8 @@ SHELL_ASSETS = [
     "field/icons/icon-192.png", "field/icons/icon-512.png",
     # the inspection sheet (jiedao/inspections: /field/inspections/)
     "inspections/sheet.js",
+    # the nearest assets on the report form (jiedao/assets; offline it offers none)
+    "assets/assets.js", "assets/assets.css",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
 SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start"]
@@ -401,6 +404,9 @@ def _patrol_body(patrol: Patrol) -> dict:
 @field_api
 def api_report(request: HttpRequest) -> HttpResponse:
     data = request.POST
+    longitude, latitude = (data.get("longitude") or "").strip() or None, (data.get("latitude") or "").strip() or None
+    asset = asset_for_report(asset_id=data.get("asset"), longitude=longitude, latitude=latitude,
+                             crs=data.get("crs") or "wgs84")
     answer = services.field_report(
         by=request.user, key=data.get("key"), item=_catalogue_item(data.get("item")),
         longitude=(data.get("longitude") or "").strip() or None, latitude=(data.get("latitude") or "").strip() or None,
@@ -408,6 +414,7 @@ def api_report(request: HttpRequest) -> HttpResponse:
         photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
         self_handled=(data.get("self_handled") or "").lower() in {"1", "true", "on", "yes"},
         patrol_client_id=data.get("patrol", ""), fingerprint=_form_fingerprint(request),
+        also=asset_link_for(asset, by=request.user),
     )
     return answer_json(answer)
 

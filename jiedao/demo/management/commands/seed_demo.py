@@ -14,8 +14,10 @@ from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.addresses import demo_addresses_seed
+from jiedao.demo.assets import demo_assets_seed, demo_assets_wipe
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
+from jiedao.demo.duties import demo_duties_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
@@ -47,6 +49,7 @@ class Command(BaseCommand):
         call_command("seed_evaluation", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_open311", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_checklists", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_duties", verbosity=verbosity, stdout=self.stdout)
         say(f"departments, catalogue and working calendar ready (departments created: {departments})")
 
         territory, units_written = demo_territory_seed()
@@ -57,6 +60,7 @@ class Command(BaseCommand):
         say(f"people: {len(roster)} sign-ins, password {DEMO_PASSWORD!r} ({people_written} rows written)")
 
         if reset:
+            say(f"reset: {demo_assets_wipe()} demo asset rows deleted")
             deleted = demo_cases_wipe()
             say(f"reset: {deleted} demo rows deleted")
         existing = demo_cases_exist()
@@ -89,6 +93,8 @@ class Command(BaseCommand):
             say(f"红黑榜: last month's ranking published for {published} rule(s)")
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
+        say(demo_assets_seed(people=people))
+        say(demo_duties_seed())
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
