@@ -195,3 +195,11 @@ def test_a_contractors_plan_stays_within_its_contract(client, duty_world):
     assert response.status_code == 400
     assert "的作业合同不含：柳岸街" in response.content.decode()
     assert not DutyPlan.objects.exists()
+
+
+def test_a_plan_on_a_register_not_there_yet_shows_unregistered_and_no_rate(client, duty_world):
+    plan_make(name="村级河长巡河", subject_kind="river_segment", assignee_role=Role.RIVER_CHIEF,
+              assignee_level=UnitLevel.COMMUNITY)
+    client.force_login(duty_world.world.people.leader)
+    body = client.get("/duties/?month=2026-11").content.decode()
+    assert "river_segment（未登记）" in body and ">%<" not in body
