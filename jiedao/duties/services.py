@@ -241,6 +241,13 @@ def duty_plan_problems(*, values: dict, items: list[int], filters: dict) -> dict
             problems["assignee_person"] = _("%(person)s 的负责范围不含：%(subjects)s") % {
                 "person": getattr(person, "full_name", "") or person, "subjects": "、".join(
                     str(obj) for obj in outside[:5])}
+    organisation = values.get("assignee_organisation")
+    if organisation is not None:
+        outside = _outside_contracts(organisation=organisation, kind_key=kind.key, subjects=subjects,
+                                     on=values.get("starts_on"))
+        if outside:
+            problems["assignee_organisation"] = _("%(organisation)s 的作业合同不含：%(subjects)s") % {
+                "organisation": organisation.name, "subjects": "、".join(str(obj) for obj in outside[:5])}
     scope_unit = values.get("assignee_unit")
     if scope_unit is not None and values.get("assignee_role"):
         outside = [obj for obj in subjects if units[obj.pk] is not None
@@ -249,6 +256,22 @@ def duty_plan_problems(*, values: dict, items: list[int], filters: dict) -> dict
             problems["assignee_unit"] = _("%(unit)s 不含：%(subjects)s") % {
                 "unit": scope_unit.name, "subjects": "、".join(str(obj) for obj in outside[:5])}
     return problems
+
+
+def _outside_contracts(*, organisation, kind_key: str, subjects: list, on) -> list:
+    """The subjects no contract of the organisation on this register covers; none when it has no
+    such contract (a department doing its own upkeep needs none)."""
+    from .models import Contract
+    from .targets import subjects_of_target_sets
+
+    contracts = Contract.objects.filter(organisation=organisation, subject_kind=kind_key)
+    if on is not None:
+        contracts = contracts.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+    contracts = list(contracts)
+    if not contracts:
+        return []
+    covered = {subject.id for items in subjects_of_target_sets(contracts).values() for subject in items}
+    return [obj for obj in subjects if obj.pk not in covered]
 
 
 def duty_plan_save(*, plan: DutyPlan | None, values: dict, items: list[int], filters: dict) -> DutyPlan:

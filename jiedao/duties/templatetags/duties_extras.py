@@ -7,8 +7,9 @@ register = template.Library()
 
 @register.filter
 def rate(value) -> str:
-    """A compliance rate (percent, one decimal) or "—" when nothing was required yet."""
-    return "—" if value is None else f"{value}%"
+    """A compliance rate (percent, one decimal) or "—" when nothing was required yet (or there is
+    no figure at all: a plan on a register not there yet)."""
+    return "—" if value is None or value == "" else f"{value}%"
 
 
 @register.filter

@@ -180,3 +180,26 @@ def test_a_village_chief_sees_only_their_own_obligations_on_a_role_plan(client, 
     assert world.taoyuan.name in body and world.liuan.name not in body
     assert world.liuan.name not in works
     assert "村级河长周巡河" in mine and world.taoyuan.name in mine
+
+
+def test_a_contractors_plan_stays_within_its_contract(client, duty_world):
+    from jiedao.duties.models import Contract
+
+    contract = Contract.objects.create(organisation=duty_world.contractor, code="HT-1", name="桃源路保洁",
+                                       subject_kind="road", starts_on=date(2026, 1, 1))
+    contract.targets.create(object_id=duty_world.roads.taoyuan.pk)
+    client.force_login(duty_world.world.people.leader)
+    response = client.post("/duties/plans/new/", _form(
+        kind=DutyKind.CLEAN, subject_kind="road", assignee_organisation=str(duty_world.contractor.pk),
+        targets=[f"road:{duty_world.roads.taoyuan.pk}", f"road:{duty_world.roads.liuan.pk}"]))
+    assert response.status_code == 400
+    assert "的作业合同不含：柳岸街" in response.content.decode()
+    assert not DutyPlan.objects.exists()
+
+
+def test_a_plan_on_a_register_not_there_yet_shows_unregistered_and_no_rate(client, duty_world):
+    plan_make(name="村级河长巡河", subject_kind="river_segment", assignee_role=Role.RIVER_CHIEF,
+              assignee_level=UnitLevel.COMMUNITY)
+    client.force_login(duty_world.world.people.leader)
+    body = client.get("/duties/?month=2026-11").content.decode()
+    assert "river_segment（未登记）" in body and ">%<" not in body
