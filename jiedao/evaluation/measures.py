@@ -17,7 +17,8 @@ Keys are stable strings stored in other apps' data (a benchmark criterion names 
 * `count:<name>` — the base counts worth a target (件);
 * `evaluation:composite` — the 综合指标值 of the region's scoring scheme (分);
 * `inspection:<checklist code>` — the average inspection score (inspections app);
-* `campaign:…` — a campaign's figures (campaigns app, `campaigns/measures.py::campaign_measures`).
+* `campaign:…` — a campaign's figures (campaigns app, `campaigns/measures.py::campaign_measures`);
+* `duty:<kind>` — compliance of recurring duties (巡河率, 保洁达标率, 部件巡检率 …; duties app).
 
 Values are `Decimal`s, `None` when there is nothing to measure (a rate whose denominator is 0):
 "—", never 0. Percentages are rounded to one decimal (0.1 个百分点), the precision every page shows,
@@ -168,6 +169,7 @@ def evaluation_measures() -> list[Measure]:
 CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.inspections", "jiedao.inspections.measures.inspection_measures"),  # inspection:<checklist code>
     ("jiedao.campaigns", "jiedao.campaigns.measures.campaign_measures"),  # campaign:…
+    ("jiedao.duties", "jiedao.duties.measures.duty_measures"),  # duty:<kind>: 巡河率, 保洁达标率 …
 )
 
 

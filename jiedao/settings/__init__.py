@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "jiedao.evaluation",
     "jiedao.accountability",
     "jiedao.campaigns",
+    "jiedao.duties",
     "jiedao.benchmarks",
     "jiedao.api",
     "jiedao.field",
