@@ -5,7 +5,6 @@ higher-level 河长办, and the planned dredging and cleaning works. Thresholds 
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -56,34 +55,6 @@ class RiverPolicy(OneRowPolicy):
         verbose_name_plural = _("河长制参数")
 
 
-class PatrolPeriod(models.TextChoices):
-    WEEK = "week", _("周")
-    MONTH = "month", _("月")
-    QUARTER = "quarter", _("季度")
-    YEAR = "year", _("年")
-
-
-class PatrolRule(models.Model):
-    """How often a chief of a level patrols and what counts as a patrol (standards.md §5: each
-    province sets its own; the seeded rows say which they follow)."""
-
-    level = models.CharField(_("河长层级"), max_length=16, choices=ChiefLevel.choices, unique=True)
-    times = models.PositiveSmallIntegerField(_("次数"), validators=[MinValueValidator(1)])
-    period = models.CharField(_("周期"), max_length=8, choices=PatrolPeriod.choices)
-    min_duration_minutes = models.PositiveIntegerField(_("每次最短时长（分钟）"), default=0)
-    min_distance_m = models.PositiveIntegerField(_("每次最短里程（米）"), default=0)
-    basis = models.CharField(_("依据"), max_length=200, blank=True)
-    is_sample = models.BooleanField(_("示例内容"), default=True)
-
-    class Meta:
-        verbose_name = _("巡河频次")
-        verbose_name_plural = _("巡河频次")
-        ordering = ["level"]
-
-    def __str__(self) -> str:
-        return f"{self.get_level_display()} {self.times}/{self.get_period_display()}"
-
-
 class Waterbody(models.Model):
     """A river, lake or pond (河湖), with its 河流代码 and 所属流域 (standards.md §5, repository practice)."""
 
@@ -116,6 +87,10 @@ class RiverSegment(models.Model):
     geometry = models.JSONField(_("几何（GeoJSON，WGS-84）"))
     length_m = models.FloatField(_("长度（米）"), default=0)
     units = models.ManyToManyField(Unit, blank=True, related_name="river_segments", verbose_name=_("流经单位"))
+    # The lowest unit holding the whole segment (a village's, or the sub-district's when it crosses
+    # villages): whose chiefs and duty plans it falls under.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("所属单位"))
     # The bounding box, for "cases near the segment" as one indexed range before the exact distance.
     min_lon = models.FloatField(default=0, editable=False)
     min_lat = models.FloatField(default=0, editable=False)

@@ -1,7 +1,6 @@
-"""The river chief system's starting data, marked as samples the office edits: each level's patrol
-frequency and what counts (standards.md §5: every province sets its own; the rows say which they
-follow), and the river patrol checklist (the 甘肃/甘南 patrol log's items). Idempotent: only what
-does not exist is created, so an office's own rows are never touched."""
+"""The river chief system's starting data, marked as sample the office edits: the river patrol
+checklist (the 甘肃/甘南 patrol log's items, standards.md §5). How often each level patrols and what
+counts are duty plans (jiedao/duties). Idempotent: an existing checklist is never touched."""
 
 from decimal import Decimal
 
@@ -17,17 +16,7 @@ from jiedao.checklists.services import (
     version_publish,
 )
 
-from .models import ChiefLevel, PatrolPeriod, PatrolRule
 from .selectors import PATROL_CHECKLIST_CODE
-
-AKQI = "新疆阿合奇县：≥30 分钟且乡/村 ≥2 公里"
-PATROL_RULES = (
-    (ChiefLevel.PROVINCE, 1, PatrolPeriod.YEAR, 0, 0, "甘肃《河湖日常巡查监管制度（试行）》省级 ≥1 次/年"),
-    (ChiefLevel.CITY, 2, PatrolPeriod.YEAR, 0, 0, "甘肃：市级 ≥2 次/年"),
-    (ChiefLevel.COUNTY, 1, PatrolPeriod.QUARTER, 30, 0, "新疆阿合奇县：县级 ≥1 次/季度（甘肃 ≥4 次/年）；≥30 分钟"),
-    (ChiefLevel.TOWNSHIP, 1, PatrolPeriod.MONTH, 30, 2000, f"{AKQI}；乡级 ≥1 次/月（3—12 月）"),
-    (ChiefLevel.VILLAGE, 1, PatrolPeriod.WEEK, 30, 2000, f"{AKQI}；村级 ≥1 次/周（3—12 月）"),
-)
 
 # (item, what to look at, GB/T 47678.5 or local category a case is filed under)
 PATROL_ITEMS = (
@@ -43,13 +32,8 @@ PATROL_ITEMS = (
 
 
 def rivers_seed() -> int:
-    """Create the rules and the checklist that do not exist yet; returns how many rows were created."""
+    """Create the patrol checklist if it does not exist yet; returns how many were created."""
     created = 0
-    for level, times, period, minutes, metres, basis in PATROL_RULES:
-        _rule, was_created = PatrolRule.objects.get_or_create(level=level, defaults={
-            "times": times, "period": period, "min_duration_minutes": minutes, "min_distance_m": metres,
-            "basis": basis, "is_sample": True})
-        created += was_created
     with transaction.atomic():
         if not Checklist.objects.filter(code=PATROL_CHECKLIST_CODE).exists():
             categories = categories_by_code()

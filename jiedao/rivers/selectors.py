@@ -1,5 +1,5 @@
 """Reads of the river chief system: what a person may see, this week's compliance of every segment
-in one aggregate, each chief's patrols against the rule of their level, the cases on or near a
+in one aggregate, each chief's patrol duties (jiedao/duties), the cases on or near a
 segment (cut by `cases_in_reach`), and the 巡河日志 of a chief's month."""
 
 from dataclasses import dataclass
@@ -13,13 +13,13 @@ from jiedao.cases.models import Case
 from jiedao.cases.selectors import CasesInReach, cases_in_reach
 from jiedao.checklists.models import Checklist, ChecklistVersion
 from jiedao.checklists.selectors import version_in_force
+from jiedao.duties.models import DutyKind, DutyPlan, InvalidReason
+from jiedao.duties.selectors import BY_PERSON, Figure, compliance_by, compliance_rows
 
 from . import geometry as geo
 from .access import segments_visible_filter
 from .models import (
     Assignment,
-    PatrolPeriod,
-    PatrolRule,
     PatrolValidity,
     RiverChief,
     RiverPatrol,
@@ -29,6 +29,9 @@ from .models import (
 )
 
 PATROL_CHECKLIST_CODE = "river-patrol"
+# The key river segments are declared under as duty subjects (apps.py).
+SUBJECT_KIND = "river_segment"
+WEEK, MONTH = "week", "month"
 NEAR_CANDIDATES = 2000
 
 
@@ -58,6 +61,10 @@ def reason_texts(reasons: list[dict]) -> list[str]:
         elif code == "too_little_distance":
             texts.append(_("里程 %(actual)d 米，不足 %(minimum)d 米") % {"actual": reason["metres"],
                                                                       "minimum": reason["minimum"]})
+        elif code == "outside_scope":
+            texts.append(_("河段不在其职责计划范围内"))
+        elif code in ("low_coverage", "too_few_photos", "ends_before_start"):
+            texts.append(str(dict(InvalidReason.choices)[code]))
         elif code == "jumps":
             texts.append(_("轨迹跳点 %(n)d 个（%(share)d%%），超过 %(maximum)d%%")
                          % {"n": reason["rejected"], "share": reason["share"], "maximum": reason["maximum"]})
@@ -86,19 +93,16 @@ def letters_visible_to(*, user) -> QuerySet[Assignment]:
 # ---------------------------------------------------------------- periods
 
 def period_bounds(period: str, now: datetime) -> tuple[datetime, datetime]:
-    """The local week (Monday first), month, quarter or year that contains `now`."""
+    """The local week (Monday first) or month that contains `now`."""
     today = timezone.localtime(now).date()
-    if period == PatrolPeriod.WEEK:
+    if period == WEEK:
         first = today - timedelta(days=today.weekday())
         last = first + timedelta(days=7)
-    elif period == PatrolPeriod.MONTH:
+    elif period == MONTH:
         first = today.replace(day=1)
         last = (first + timedelta(days=32)).replace(day=1)
-    elif period == PatrolPeriod.QUARTER:
-        first = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-        last = (first + timedelta(days=95)).replace(day=1)
     else:
-        first, last = date(today.year, 1, 1), date(today.year + 1, 1, 1)
+        raise ValueError(period)
     tz = timezone.get_current_timezone()
     return (datetime.combine(first, datetime.min.time(), tzinfo=tz),
             datetime.combine(last, datetime.min.time(), tzinfo=tz))
@@ -124,7 +128,7 @@ def week_status_label(status: str) -> str:
 
 def segment_week_counts(*, now: datetime, segments: QuerySet[RiverSegment] | None = None) -> dict[int, tuple[int, int]]:
     """segment id → (patrols that count, patrols submitted) this week, in one aggregate."""
-    start, end = period_bounds(PatrolPeriod.WEEK, now)
+    start, end = period_bounds(WEEK, now)
     patrols = RiverPatrol.objects.filter(started_at__gte=start, started_at__lt=end, submitted_at__isnull=False)
     if segments is not None:
         patrols = patrols.filter(segment__in=segments.values("pk"))
@@ -164,47 +168,57 @@ def compliance_map(*, user, now: datetime, waterbody_id: int | None = None) -> C
 
 @dataclass(frozen=True)
 class ChiefCompliance:
+    """A chief's river patrol duties in the periods holding today (jiedao/duties: each plan that
+    obliges them, per segment where the plan counts segments separately): required, recorded,
+    counted. A higher-level chief without a sign-in has none."""
+
     chief: RiverChief
-    rule: PatrolRule | None
-    period_start: datetime
-    period_end: datetime
-    counted: int
-    not_counting: int
+    figure: Figure | None
+    plans: list[DutyPlan]
 
     @property
     def required(self) -> int:
-        return self.rule.times if self.rule else 0
+        return self.figure.required if self.figure else 0
+
+    @property
+    def counted(self) -> int:
+        return self.figure.counted if self.figure else 0
+
+    @property
+    def not_counting(self) -> int:
+        return self.figure.invalid if self.figure else 0
 
     @property
     def is_done(self) -> bool:
-        return self.counted >= self.required
+        return bool(self.figure) and self.counted >= self.required
+
+    @property
+    def plan_text(self) -> str:
+        return "；".join(f"{plan.name}（{plan.frequency_text()}）" for plan in self.plans)
+
+
+def river_patrol_plans() -> list[DutyPlan]:
+    return list(DutyPlan.objects.filter(is_active=True, kind=DutyKind.PATROL, subject_kind=SUBJECT_KIND)
+                .select_related("assignee_unit").order_by("pk"))
 
 
 def chiefs_compliance(*, chiefs: list[RiverChief], now: datetime) -> list[ChiefCompliance]:
-    """Each chief's patrols in the current period of their level's rule (a week for 村级 in the
-    seeded rules): those that count and those that do not. One aggregate per period kind."""
-    rules = {rule.level: rule for rule in PatrolRule.objects.all()}
-    by_period: dict[str, list[RiverChief]] = {}
-    for chief in chiefs:
-        rule = rules.get(chief.level)
-        by_period.setdefault(rule.period if rule else PatrolPeriod.WEEK, []).append(chief)
-    counted: dict[int, tuple[int, int]] = {}
-    bounds: dict[str, tuple[datetime, datetime]] = {}
-    for period, members in by_period.items():
-        bounds[period] = start, end = period_bounds(period, now)
-        rows = (RiverPatrol.objects.filter(chief__in=[c.pk for c in members], started_at__gte=start,
-                                           started_at__lt=end, submitted_at__isnull=False)
-                .order_by().values("chief_id")
-                .annotate(valid=Count("id", filter=Q(validity=PatrolValidity.VALID)), total=Count("id")))
-        counted.update({row["chief_id"]: (row["valid"], row["total"]) for row in rows})
-    result = []
-    for chief in chiefs:
-        rule = rules.get(chief.level)
-        start, end = bounds[rule.period if rule else PatrolPeriod.WEEK]
-        valid, total = counted.get(chief.pk, (0, 0))
-        result.append(ChiefCompliance(chief=chief, rule=rule, period_start=start, period_end=end, counted=valid,
-                                      not_counting=total - valid))
-    return result
+    """Each chief's compliance in the current periods of the river patrol plans, from the duties
+    app's figures (one computation for all the chiefs)."""
+    today = timezone.localtime(now).date()
+    plans = river_patrol_plans()
+    person_ids = {chief.user_id for chief in chiefs if chief.user_id}
+    rows = compliance_rows(plans=plans, first=today, end=today + timedelta(days=1), today=today) if person_ids else []
+    rows = [row for row in rows if row.obligation.person_id in person_ids]
+    figures = compliance_by(rows, by=BY_PERSON)
+    plans_by_id = {plan.pk: plan for plan in plans}
+    person_plans: dict[int, list[DutyPlan]] = {}
+    for row in rows:
+        mine = person_plans.setdefault(row.obligation.person_id, [])
+        if plans_by_id[row.obligation.plan_id] not in mine:
+            mine.append(plans_by_id[row.obligation.plan_id])
+    return [ChiefCompliance(chief=chief, figure=figures.get(chief.user_id) if chief.user_id else None,
+                            plans=person_plans.get(chief.user_id, [])) for chief in chiefs]
 
 
 def chiefs_visible_to(*, user) -> QuerySet[RiverChief]:
@@ -237,7 +251,7 @@ def segment_cases(*, user, segment: RiverSegment) -> CasesInReach:
 
 def month_bounds(month: date) -> tuple[datetime, datetime]:
     first = month.replace(day=1)
-    return period_bounds(PatrolPeriod.MONTH, datetime.combine(first, datetime.min.time(),
+    return period_bounds(MONTH, datetime.combine(first, datetime.min.time(),
                                                              tzinfo=timezone.get_current_timezone()))
 
 

@@ -39,6 +39,7 @@ from jiedao.worktime.selectors import working_calendar
 
 from . import geometry as geo
 from .access import may_follow_up_letters, may_keep_register, may_patrol_rivers
+from .duty_work import patrol_duty_record
 from .models import (
     LETTER_TRANSITIONS,
     Assignment,
@@ -47,7 +48,6 @@ from .models import (
     LetterAction,
     LetterState,
     PatrolBatch,
-    PatrolRule,
     PatrolValidity,
     ProblemHandling,
     ProblemPhoto,
@@ -72,6 +72,21 @@ def _require_keeper(by) -> None:
 
 
 # ---------------------------------------------------------------- the register
+
+def lowest_common_unit(unit_ids: list[int]) -> Unit | None:
+    """The deepest unit whose path holds every grid of the list (the grids' own unit for one grid)."""
+    grid_paths = list(Unit.objects.filter(pk__in=unit_ids, level=UnitLevel.GRID).values_list("path", flat=True))
+    if not grid_paths:
+        return None
+    common = grid_paths[0].strip("/").split("/")
+    for path in grid_paths[1:]:
+        parts = path.strip("/").split("/")
+        length = 0
+        while length < min(len(common), len(parts)) and common[length] == parts[length]:
+            length += 1
+        common = common[:length]
+    return Unit.objects.filter(code=common[-1]).first() if common else None
+
 
 def segment_units(geometry: dict) -> tuple[list[int], list[str]]:
     """The ids of the grids a segment crosses and of every unit above them, and the vertices that
@@ -106,6 +121,7 @@ def segment_save(*, waterbody: Waterbody, code: str, name: str, geometry: dict, 
                                % {"n": len(outside), "point": outside[0]}, field="geometry")
     min_lon, min_lat, max_lon, max_lat = geo.bounds(geometry)
     values = {"waterbody": waterbody, "name": name, "geometry": geometry, "length_m": geo.length_m(geometry),
+              "unit": lowest_common_unit(units),
               "min_lon": min_lon, "min_lat": min_lat, "max_lon": max_lon, "max_lat": max_lat, "is_active": True}
     segment, _created = RiverSegment.objects.update_or_create(code=code, defaults=values)
     segment.units.set(units)
@@ -503,23 +519,13 @@ def _wgs84(point, crs: str) -> list:
         return [None, None, None]
 
 
-def patrol_rule_for(patrol: RiverPatrol) -> PatrolRule | None:
-    level = patrol.chief.level if patrol.chief_id else ChiefLevel.VILLAGE
-    return PatrolRule.objects.filter(level=level).first()
-
-
-def patrol_judgement(*, duration_s: int, distance_m: float, point_count: int, rejected_count: int,
-                     rule: PatrolRule | None, max_rejected_share: float) -> list[dict]:
-    """Why a patrol does not count (empty: it counts). Pure: the rule's minimum duration and
-    distance (standards.md §5: e.g. ≥30 min and ≥2 km for 乡/村 in 阿合奇), a track of at least two
-    points, and not too many points rejected as GPS jumps."""
+def track_judgement(*, point_count: int, rejected_count: int, max_rejected_share: float) -> list[dict]:
+    """Why a patrol's track is not believed (empty: it is). Pure: a track of at least two points,
+    and not too many points rejected as GPS jumps by the field app's track rules. What the patrol
+    must reach (minimum duration and distance, standards.md §5) is its duty plan's (jiedao/duties)."""
     reasons: list[dict] = []
     if point_count < 2:
         reasons.append({"code": "no_track"})
-    if rule is not None and duration_s < rule.min_duration_minutes * 60:
-        reasons.append({"code": "too_short", "seconds": duration_s, "minimum": rule.min_duration_minutes})
-    if rule is not None and distance_m < rule.min_distance_m:
-        reasons.append({"code": "too_little_distance", "metres": round(distance_m), "minimum": rule.min_distance_m})
     recorded = point_count + rejected_count
     if rejected_count and recorded and rejected_count / recorded > max_rejected_share:
         reasons.append({"code": "jumps", "rejected": rejected_count, "share": round(100 * rejected_count / recorded),
@@ -545,10 +551,9 @@ def _answers_checked(answers, version) -> dict:
 
 def river_patrol_submit(*, by, patrol: RiverPatrol, ended_at=None, answers=None, note: str = "",
                         fingerprint: str = "") -> Answer:
-    """End and submit the patrol, once: judged against its level's rule and kept whatever the
+    """End and submit the patrol, once: judged (its track here, its duty plan's minimums in jiedao/duties) and kept whatever the
     judgement (a patrol that does not count says why). Submitting again with the same body is a
     retry and gets the first answer; with another body it is refused."""
-    from .duty_work import patrol_duty_record
     from .selectors import patrol_checklist_version
 
     _require_patroller(by)
@@ -577,9 +582,11 @@ def river_patrol_submit(*, by, patrol: RiverPatrol, ended_at=None, answers=None,
         locked.checklist_version = version
         locked.answers = checked
         locked.note = note
-        reasons = patrol_judgement(duration_s=locked.duration_s, distance_m=locked.distance_m,
-                                   point_count=locked.point_count, rejected_count=locked.rejected_point_count,
-                                   rule=patrol_rule_for(locked), max_rejected_share=RiverPolicy.current().max_rejected_share)
+        reasons = track_judgement(point_count=locked.point_count, rejected_count=locked.rejected_point_count,
+                                  max_rejected_share=RiverPolicy.current().max_rejected_share)
+        # A believable track is the chief's duty work, judged there against the plan's minimums.
+        if not reasons:
+            reasons = patrol_duty_record(patrol=locked)
         locked.validity = PatrolValidity.NOT_COUNTING if reasons else PatrolValidity.VALID
         locked.validity_reasons = reasons
         from .selectors import reason_texts
@@ -593,7 +600,6 @@ def river_patrol_submit(*, by, patrol: RiverPatrol, ended_at=None, answers=None,
         locked.submit_response = body
         locked.save(update_fields=["ended_at", "duration_s", "submitted_at", "checklist_version", "answers", "note",
                                    "validity", "validity_reasons", "submit_fingerprint", "submit_response"])
-        patrol_duty_record(patrol=locked)
     return Answer(status=200, body=body)
 
 

@@ -3,16 +3,17 @@
 sub-district's 河长办 and 乡级河长."""
 
 import uuid
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 
 from jiedao.conftest import CELL, ORIGIN_LAT, ORIGIN_LON
+from jiedao.duties.models import DutyKind, DutyPlan, FrequencyUnit
 from jiedao.rivers import services
 from jiedao.rivers.models import ChiefLevel, RiverChief, Waterbody
 from jiedao.rivers.seeds import rivers_seed
-from jiedao.territory.models import Duty, Role
+from jiedao.territory.models import Duty, Role, UnitLevel
 
 LAT = ORIGIN_LAT + 0.5 * CELL
 
@@ -53,7 +54,17 @@ def river(world, django_user_model):
                                            unit=world.subdistrict)
     town_chief.segments.add(segment, other_segment)
     county_chief = RiverChief.objects.create(level=ChiefLevel.COUNTY, name="县级河长", title="清江区副区长")
-    return SimpleNamespace(people=people, waterbody=waterbody, segment=segment, other_segment=other_segment,
+    # The duty plans (jiedao/duties) of the 阿合奇 row of standards.md §5: 村级 weekly, 乡级 monthly,
+    # each patrol at least 30 minutes and 2 km.
+    village_plan = DutyPlan.objects.create(
+        name="村级河长巡河", kind=DutyKind.PATROL, assignee_role=Role.RIVER_CHIEF, assignee_level=UnitLevel.COMMUNITY,
+        subject_kind="river_segment", frequency_unit=FrequencyUnit.WEEK, times_per_period=1,
+        min_duration_minutes=30, min_distance_m=2000, starts_on=date(2026, 1, 1))
+    town_plan = DutyPlan.objects.create(
+        name="乡级河长巡河", kind=DutyKind.PATROL, assignee_role=Role.RIVER_CHIEF, assignee_level=UnitLevel.SUBDISTRICT,
+        subject_kind="river_segment", per_subject=False, frequency_unit=FrequencyUnit.MONTH, times_per_period=1,
+        min_duration_minutes=30, min_distance_m=2000, starts_on=date(2026, 1, 1))
+    return SimpleNamespace(village_plan=village_plan, town_plan=town_plan, people=people, waterbody=waterbody, segment=segment, other_segment=other_segment,
                            chief=chief, other_chief=other_chief, town_chief=town_chief, county_chief=county_chief)
 
 
