@@ -12,7 +12,7 @@ from jiedao.rivers import services
 from jiedao.rivers.models import ProblemHandling
 from jiedao.rivers.selectors import segment_cases
 
-from .conftest import LAT, line, patrol_walk
+from .conftest import LAT, patrol_walk
 
 
 @pytest.fixture

@@ -90,7 +90,7 @@ def test_the_map_colours_each_segment_by_this_weeks_patrols(river, clock, client
 
 def test_the_chief_reads_done_for_the_week_once_a_patrol_counts(river, clock, client):
     client.force_login(river.people.office)
-    row = 'data-chief="%d"' % river.chief.pk
+    row = f'data-chief="{river.chief.pk}"'
     page = client.get(reverse("rivers:chief-list")).content.decode()
     assert 'data-compliance="due"' in page.split(row)[1].split("</tr>")[0]
     patrol_walk(by=river.people.chief, segment=river.segment, minutes=35, clock=clock)
