@@ -40,6 +40,7 @@ test-pg: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.inspections
+	$(BIN)/python -m bench.duties
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

@@ -16,6 +16,7 @@ urlpatterns = [
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),
     path("campaigns/", include("jiedao.campaigns.urls")),
+    path("duties/", include("jiedao.duties.urls")),
     path("benchmarks/", include("jiedao.benchmarks.urls")),
     path("checklists/", include("jiedao.checklists.urls")),
     path("addresses/", include("jiedao.addresses.urls")),

@@ -28,7 +28,7 @@ from jiedao.accountability.models import (
     RuleKind,
 )
 from jiedao.supervision.models import EscalationCode, EscalationStep, Notification, NotifyTarget
-from jiedao.territory.models import Duty, Role
+from jiedao.territory.models import Duty, Role, UnitLevel
 
 from .models import DutyPlan, DutyPolicy, MissedDuty, MissedStage
 from .selectors import ComplianceRow, compliance_rows
@@ -77,22 +77,23 @@ def _owed_by(missed: MissedDuty) -> list[int]:
 
 
 def _escalation_recipients(step: EscalationStep, missed: MissedDuty) -> list[int]:
+    """The people the ladder's step notifies about this obligation: for its department-side targets
+    (处置人员, 部门管理员) the staff of the contractor that owes it; for its territorial targets the
+    holders over the obligation's unit, or, for an obligation no unit holds (a contractor's street),
+    those at the sub-district's and district's level."""
     unit_path = missed.unit.path if missed.unit_id else None
     recipients: set[int] = set()
     for target in step.targets or []:
         role = _TARGET_ROLES.get(target)
         if role is None:
             continue
-        duties = Duty.objects.filter(role=role, user__is_active=True)
         if role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_HANDLER):
-            if not missed.organisation_id:
-                continue
-            duties = duties.filter(organisation_id=missed.organisation_id)
-        for user_id, path in duties.values_list("user_id", "unit__path"):
-            department_side = role in (Role.DEPARTMENT_ADMIN, Role.DEPARTMENT_HANDLER)
-            # over the obligation's unit; an obligation no unit holds goes to the sub-district's leaders
-            above = (unit_path or "").startswith(path or "\0") if unit_path else role == Role.LEADER
-            if department_side or above:
+            if missed.organisation_id:
+                recipients.update(_staff_of(missed.organisation_id))
+            continue
+        for user_id, path, level in Duty.objects.filter(role=role, user__is_active=True, unit__isnull=False) \
+                .values_list("user_id", "unit__path", "unit__level"):
+            if unit_path.startswith(path) if unit_path else level in (UnitLevel.SUBDISTRICT, UnitLevel.DISTRICT):
                 recipients.add(user_id)
     return sorted(recipients)
 

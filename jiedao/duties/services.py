@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from jiedao import clock
 from jiedao.territory.models import Duty, Organisation
 
-from .models import DutyKind, DutyPlan, DutyWork, InvalidReason
-from .registry import subject_kind, subject_kind_of
+from . import frequency
+from .models import DutyKind, DutyPlan, DutyPlanTarget, DutyWork, InvalidReason
+from .registry import UnknownFilter, filter_lookups, subject_kind, subject_kind_of
 from .targets import subject_in_target_set
 
 
@@ -168,3 +169,103 @@ def duty_work_record(*, kind: str, subject, started_at: datetime, ended_at: date
         # The same source recorded at the same moment by another request: theirs is the work.
         return DutyWork.objects.get(source_type=source_type, source_id=source.pk)
     return work
+
+
+# ---------------------------------------------------------------- plans
+
+PLAN_FIELDS = (
+    "name", "kind", "assignee_role", "assignee_level", "assignee_unit", "assignee_person", "assignee_organisation",
+    "checklist", "subject_kind", "per_subject", "frequency_unit", "times_per_period", "working_days_only",
+    "season_start_month", "season_end_month", "starts_on", "ends_on", "min_duration_minutes", "min_distance_m",
+    "min_coverage", "min_photos", "basis", "is_sample", "is_active",
+)
+
+
+class PlanRefused(DutyError):
+    """A plan that cannot be saved: `problems` maps each field to its translated message."""
+
+    def __init__(self, problems: dict[str, str]):
+        self.problems = problems
+        super().__init__("；".join(str(message) for message in problems.values()))
+
+
+def duty_plan_problems(*, values: dict, items: list[int], filters: dict) -> dict[str, str]:
+    """What is wrong with a plan before it is written (every message translated): no one
+    responsible, a frequency of zero, a season month outside 1–12, a window end before its start,
+    an unknown register or filter, an empty target set, a named person or a role's unit that does
+    not hold a subject."""
+    problems: dict[str, str] = {}
+    times = values.get("times_per_period")
+    if times is None or times < 1:
+        problems["times_per_period"] = _("每期次数至少为 1")
+    start_month, end_month = values.get("season_start_month"), values.get("season_end_month")
+    if not frequency.season_valid(start_month, end_month):
+        problems["season_start_month"] = _("时段的开始月和结束月须同时填写，且在 1–12 之间")
+    who = [bool(values.get("assignee_person")), bool(values.get("assignee_organisation")),
+           bool(values.get("assignee_role"))]
+    if sum(who) != 1:
+        problems["assignee_role"] = _("请在角色、责任人、作业单位中选择且只选择一种责任方")
+    elif values.get("assignee_role") and not (values.get("assignee_level") or values.get("assignee_unit")):
+        problems["assignee_level"] = _("按角色指定时，请选择角色所在层级或单位")
+    if values.get("ends_on") and values.get("starts_on") and values["ends_on"] < values["starts_on"]:
+        problems["ends_on"] = _("结束日期不能早于开始日期")
+    for name in ("min_duration_minutes", "min_distance_m", "min_photos"):
+        if (values.get(name) or 0) < 0:
+            problems[name] = _("不能为负数")
+
+    kind = subject_kind(values.get("subject_kind") or "")
+    if kind is None:
+        problems["subject_kind"] = _("对象类型“%(key)s”尚未登记") % {"key": values.get("subject_kind") or ""}
+        return problems
+    try:
+        filter_lookups(kind, filters)
+    except UnknownFilter as refused:
+        problems["target_filter"] = _("“%(kind)s”没有筛选条件“%(name)s”") % {"kind": kind.label, "name": refused.name}
+        return problems
+    subjects = list(kind.queryset(items=items) if items else kind.queryset(filters=filters))
+    if items and len(subjects) != len(set(items)):
+        problems["targets"] = _("有 %(count)s 个对象不在“%(kind)s”登记册中") % {
+            "count": len(set(items)) - len(subjects), "kind": kind.label}
+    if not subjects:
+        problems["targets"] = _("对象为空：请选择具体对象，或换一个能选出对象的筛选条件")
+        return problems
+
+    units = {obj.pk: _subject_unit(kind.key, obj) for obj in subjects}
+    person = values.get("assignee_person")
+    if person is not None and "assignee_role" not in problems:
+        scopes = [duty.unit for duty in Duty.objects.filter(user=person, unit__isnull=False)
+                  .select_related("unit")]
+        outside = [obj for obj in subjects if units[obj.pk] is not None and scopes
+                   and not any(units[obj.pk].path.startswith(scope.path) for scope in scopes)]
+        if outside:
+            problems["assignee_person"] = _("%(person)s 的负责范围不含：%(subjects)s") % {
+                "person": getattr(person, "full_name", "") or person, "subjects": "、".join(
+                    str(obj) for obj in outside[:5])}
+    scope_unit = values.get("assignee_unit")
+    if scope_unit is not None and values.get("assignee_role"):
+        outside = [obj for obj in subjects if units[obj.pk] is not None
+                   and not units[obj.pk].path.startswith(scope_unit.path)]
+        if outside and items:
+            problems["assignee_unit"] = _("%(unit)s 不含：%(subjects)s") % {
+                "unit": scope_unit.name, "subjects": "、".join(str(obj) for obj in outside[:5])}
+    return problems
+
+
+def duty_plan_save(*, plan: DutyPlan | None, values: dict, items: list[int], filters: dict) -> DutyPlan:
+    """Create or change a plan and its explicit targets in one transaction; `PlanRefused` with every
+    problem, nothing written."""
+    problems = duty_plan_problems(values=values, items=items, filters=filters)
+    if problems:
+        raise PlanRefused(problems)
+    with transaction.atomic():
+        plan = plan or DutyPlan()
+        for name in PLAN_FIELDS:
+            if name in values:
+                setattr(plan, name, values[name])
+        plan.target_filter = {} if items else dict(filters)
+        plan.save()
+        plan.targets.exclude(object_id__in=items).delete()
+        known = set(plan.targets.values_list("object_id", flat=True))
+        plan.targets.bulk_create([DutyPlanTarget(plan=plan, object_id=object_id)
+                                  for object_id in sorted(set(items) - known)])
+    return plan

@@ -16,6 +16,7 @@ from jiedao.cases.models import Case, CaseState
 from jiedao.demo.addresses import demo_addresses_seed
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
+from jiedao.demo.duties import demo_duties_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         call_command("seed_evaluation", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_open311", verbosity=verbosity, stdout=self.stdout)
         call_command("seed_checklists", verbosity=verbosity, stdout=self.stdout)
+        call_command("seed_duties", verbosity=verbosity, stdout=self.stdout)
         say(f"departments, catalogue and working calendar ready (departments created: {departments})")
 
         territory, units_written = demo_territory_seed()
@@ -89,6 +91,7 @@ class Command(BaseCommand):
             say(f"红黑榜: last month's ranking published for {published} rule(s)")
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
+        say(demo_duties_seed())
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
