@@ -2,10 +2,12 @@
 in one aggregate, each chief's patrol duties (jiedao/duties), the cases on or near a
 segment (cut by `cases_in_reach`), and the 巡河日志 of a chief's month."""
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -145,8 +147,12 @@ def week_status(counts: tuple[int, int] | None) -> str:
 
 @dataclass(frozen=True)
 class ComplianceMap:
-    features: list[dict]
+    # The segments as a GeoJSON FeatureCollection, already serialised: each geometry is the stored
+    # GeoJSON text as the database returns it (checked as numbers on every write), never parsed
+    # and written again — the page's cost with thousands of segments.
+    collection_json: str
     counts: dict[str, int]
+    total: int
 
 
 def compliance_map(*, user, now: datetime, waterbody_id: int | None = None) -> ComplianceMap:
@@ -157,13 +163,16 @@ def compliance_map(*, user, now: datetime, waterbody_id: int | None = None) -> C
         segments = segments.filter(waterbody_id=waterbody_id)
     counts = segment_week_counts(now=now, segments=segments)
     features, totals = [], {WeekStatus.DONE: 0, WeekStatus.NOT_COUNTING: 0, WeekStatus.MISSED: 0}
-    for row in segments.order_by("code").values("pk", "code", "name", "geometry", "waterbody__name"):
-        status = week_status(counts.get(row["pk"]))
+    rows = (segments.order_by("code").annotate(geometry_text=Cast("geometry", TextField()))
+            .values_list("pk", "code", "name", "waterbody__name", "geometry_text"))
+    for pk, code, name, waterbody_name, geometry_text in rows:
+        status = week_status(counts.get(pk))
         totals[status] += 1
-        features.append({"type": "Feature", "geometry": row["geometry"],
-                         "properties": {"id": row["pk"], "code": row["code"], "status": status,
-                                        "name": f"{row['waterbody__name']} · {row['name']}"}})
-    return ComplianceMap(features=features, counts=totals)
+        properties = json.dumps({"id": pk, "code": code, "status": status, "name": f"{waterbody_name} · {name}"},
+                                ensure_ascii=False)
+        features.append(f'{{"type":"Feature","geometry":{geometry_text},"properties":{properties}}}')
+    return ComplianceMap(collection_json='{"type":"FeatureCollection","features":[' + ",".join(features) + "]}",
+                         counts=totals, total=len(features))
 
 
 @dataclass(frozen=True)

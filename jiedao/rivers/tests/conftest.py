@@ -24,6 +24,10 @@ def line(lon_from: float, lon_to: float, lat: float = LAT) -> dict:
 
 @pytest.fixture
 def river(world, django_user_model):
+    return river_build(world, django_user_model)
+
+
+def river_build(world, django_user_model):
     rivers_seed()
 
     def person(username, role, unit, full_name):

@@ -67,8 +67,10 @@
     if (element && window.L && window.JiedaoMap) {
       var data = JSON.parse(document.getElementById(element.dataset.map).textContent);
       map = window.JiedaoMap.baseMap(element, data);
-      var layer = L.geoJSON(data.segment, { style: { color: "#1f6fd1", weight: 5, opacity: 0.8, fillOpacity: 0.15 } }).addTo(map);
+      // Leaflet draws vectors only once the map has a view: bounds first, then the layers.
+      var layer = L.geoJSON(data.segment, { style: { color: "#1f6fd1", weight: 5, opacity: 0.8, fillOpacity: 0.15 } });
       map.fitBounds(layer.getBounds().pad(0.2));
+      layer.addTo(map);
       mapLine = L.polyline([], { color: "#d92d20", weight: 3 }).addTo(map);
     }
 

@@ -12,7 +12,8 @@
     if (!element) { return; }
     var source = data(element);
     var map = window.JiedaoMap.baseMap(element, source, { preferCanvas: true });
-    var layer = L.geoJSON(source.segments, {
+    var segments = JSON.parse(document.getElementById("river-segments-data").textContent);
+    var layer = L.geoJSON(segments, {
       style: function (feature) {
         return { color: COLOURS[feature.properties.status], weight: 5, opacity: 0.9,
                  fillColor: COLOURS[feature.properties.status], fillOpacity: 0.3 };
@@ -24,8 +25,9 @@
           window.location.href = source.segmentUrl.replace("/0/", "/" + feature.properties.id + "/");
         });
       }
-    }).addTo(map);
+    });
     if (layer.getLayers().length) { map.fitBounds(layer.getBounds().pad(0.05)); } else { map.setView([30.225, 120.13], 13); }
+    layer.addTo(map);
   }
 
   function segmentMap(id) {
@@ -33,20 +35,21 @@
     if (!element) { return; }
     var source = data(element);
     var map = window.JiedaoMap.baseMap(element, source);
-    var layer = L.geoJSON(source.segment, { style: { color: "#1f6fd1", weight: 6, opacity: 0.85, fillOpacity: 0.2 } }).addTo(map);
-    var bounds = layer.getBounds();
+    // Leaflet draws vectors only once the map has a view: bounds first, then the layers.
+    var layers = [L.geoJSON(source.segment, { style: { color: "#1f6fd1", weight: 6, opacity: 0.85, fillOpacity: 0.2 } })];
     if (source.track && source.track.length) {
-      var track = L.polyline(source.track, { color: "#d92d20", weight: 3 }).addTo(map);
-      bounds.extend(track.getBounds());
+      layers.push(L.polyline(source.track, { color: "#d92d20", weight: 3 }));
     }
     (source.cases || []).forEach(function (found) {
       var marker = L.circleMarker([found.lat, found.lon], { radius: 7, color: "#8a5a00", fillColor: "#e0a800",
-                                                             fillOpacity: 0.9, weight: 2 }).addTo(map);
+                                                             fillOpacity: 0.9, weight: 2 });
       marker.bindTooltip(found.number + " " + found.item, { direction: "top" });
       marker.on("click", function () { window.location.href = found.url; });
-      bounds.extend([found.lat, found.lon]);
+      layers.push(marker);
     });
-    map.fitBounds(bounds.pad(0.15));
+    var group = L.featureGroup(layers);
+    map.fitBounds(group.getBounds().pad(0.15));
+    group.addTo(map);
   }
 
   function printButtons() {
