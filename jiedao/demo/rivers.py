@@ -249,14 +249,14 @@ def _problems(chiefs, rng: random.Random) -> str:
         (ProblemHandling.CASE, "90012", "河岸新增一处排污口，管径约 20 厘米，正在排放灰色污水"),
         (ProblemHandling.CASE, "06025", "桥下水面漂浮生活垃圾和枯枝，约 30 平方米"),
         (ProblemHandling.CASE, "06030", "养殖场污水沿沟渠直排入河，水色发黑有异味"),
-        (ProblemHandling.LETTER, "", "上游跨界河段有企业疑似偷排，颜色异常，超出村级处理权限，请区河长办协调"),
-        (ProblemHandling.FIXED_ON_SITE, "", "岸边有人倾倒少量建筑垃圾"),
+        (ProblemHandling.LETTER, "06026", "上游跨界河段有企业疑似偷排，颜色异常，超出村级处理权限，请区河长办协调"),
+        (ProblemHandling.FIXED_ON_SITE, "06011", "岸边有人倾倒少量建筑垃圾"),
     ]
     made = {"case": 0, "letter": 0, "fixed_on_site": 0}
     checklist = {item.category.code if item.category else item.name: item for item in
                  ChecklistItem.objects.filter(section__version=patrol_checklist_version()).select_related("category")}
     for patrol, (handling, code, words) in zip(recent, plans, strict=False):
-        item = checklist.get(code) or checklist.get("弃土弃渣")
+        item = checklist.get(code)
         if item is not None:
             patrol.answers = {**patrol.answers, str(item.pk): "problem"}
             patrol.save(update_fields=["answers"])

@@ -120,7 +120,8 @@
       var state = current();
       if (!state || state.segment !== river.segment) { return; }
       if (coords.accuracy && coords.accuracy > 100) { return; }
-      var point = [lastFix[0], lastFix[1], Math.round(position.timestamp || Date.now()) / 1000];
+      // The device's clock, as for the patrol's start and end (the server keeps all three in order).
+      var point = [lastFix[0], lastFix[1], Date.now() / 1000];
       var last = state.last;
       if (last) {
         var elapsed = point[2] - last[2];
