@@ -118,11 +118,6 @@ class WeekStatus:
     MISSED = "missed"  # no patrol
 
 
-WEEK_STATUS_LABELS = {
-    WeekStatus.DONE: "已巡河", WeekStatus.NOT_COUNTING: "已巡河但不计入", WeekStatus.MISSED: "本周未巡河",
-}
-
-
 def week_status_label(status: str) -> str:
     return {WeekStatus.DONE: _("已巡河"), WeekStatus.NOT_COUNTING: _("已巡河但不计入"),
             WeekStatus.MISSED: _("本周未巡河")}[status]
