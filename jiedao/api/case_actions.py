@@ -54,6 +54,8 @@ class FileIn(OpinionIn):
                                                              "two decimals kept")
     deadline_unit: str | None = Field(None, description="minutes | working_hours | emergency_hours | "
                                                         "working_days | calendar_days")
+    missed_by_patrol: bool = Field(False, description="漏报: the shift lead confirms the grid's field worker "
+                                                      "should have reported this problem found by others")
 
 
 class ReasonIn(ActionIn):
@@ -202,7 +204,7 @@ ENDPOINTS: dict[str, ActionEndpoint] = {
         takes_photos=True),
     "file": ActionEndpoint(FileIn, lambda c, by, d, p: services.case_file(
         case=c, by=by, rule=_rule(d.rule_id), deadline_value=d.deadline_value, deadline_unit=d.deadline_unit,
-        opinion=d.opinion, expected_version=d.expected_version)),
+        opinion=d.opinion, missed_by_patrol=d.missed_by_patrol, expected_version=d.expected_version)),
     "void": ActionEndpoint(ReasonIn, lambda c, by, d, p: services.case_void(
         case=c, by=by, reason=d.reason, expected_version=d.expected_version)),
     "merge": ActionEndpoint(MergeIn, _merge),

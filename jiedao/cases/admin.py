@@ -40,7 +40,8 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 @admin.register(CasePolicy)
 class CasePolicyAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "warning_ratio", "verify_limit_minutes", "check_limit_minutes")
+    list_display = ("__str__", "warning_ratio", "accept_limit_minutes", "verify_limit_minutes", "file_limit_minutes",
+                    "dispatch_limit_minutes", "check_limit_minutes", "close_limit_minutes")
 
     def has_add_permission(self, request):
         return not CasePolicy.objects.exists()

@@ -287,8 +287,26 @@ class CasePolicy(OneRowPolicy):
 
     warning_ratio = models.DecimalField(_("预警比例"), max_digits=3, decimal_places=2, default=0.8,
                                         help_text=_("处置时限用去该比例即亮黄灯（默认 0.80）"))
-    verify_limit_minutes = models.PositiveIntegerField(_("核实时限（分钟）"), default=30)
-    check_limit_minutes = models.PositiveIntegerField(_("核查时限（分钟）"), default=30)
+    # 环节时限 (standards.md §4.1 "分钟", §4.3 "the 受理, 核实 and 立案 steps have their own minute
+    # limits"): clock minutes from the moment a case waits for the step until the step is done.
+    # 核实 and 核查 default to egova's 30; the others have no published value and default to 30 too,
+    # an implementation value for the centre to set.
+    accept_limit_minutes = models.PositiveIntegerField(
+        _("受理时限（分钟）"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("上报后受理员受理、派发核实或不予受理的时限；核查任务的派发也按此时限"))
+    verify_limit_minutes = models.PositiveIntegerField(_("核实时限（分钟）"), default=30,
+                                                       validators=[MinValueValidator(1)])
+    file_limit_minutes = models.PositiveIntegerField(
+        _("立案时限（分钟）"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("受理（或核实属实）后值班长立案的时限"))
+    dispatch_limit_minutes = models.PositiveIntegerField(
+        _("派遣时限（分钟）"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("立案（或回退）后派遣员派遣的时限"))
+    check_limit_minutes = models.PositiveIntegerField(_("核查时限（分钟）"), default=30,
+                                                      validators=[MinValueValidator(1)])
+    close_limit_minutes = models.PositiveIntegerField(
+        _("结案时限（分钟）"), default=30, validators=[MinValueValidator(1)],
+        help_text=_("核查通过后值班长结案的时限"))
     reopen_window_days = models.PositiveSmallIntegerField(
         _("群众反映未修复的受理期（天）"), default=30,
         help_text=_("结案后该天数内，群众反映“问题仍未解决”即退回核查；超过后仅记录，请其重新上报"))

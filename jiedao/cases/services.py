@@ -49,6 +49,7 @@ from .models import (
 from .photos import PreparedPhoto, photo_prepare
 from .workflow import (
     ACTIONS,
+    OWN_FIND_SOURCES,
     PHONE_RATING_ROLES,
     PHOTO_PUBLISHING_ROLES,
     REPORTING_ROLES,
@@ -365,17 +366,45 @@ def case_verify(*, case: Case, by, confirmed: bool, opinion: str = "", photos=()
 
 
 def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: Decimal | int | str | None = None,
-              deadline_unit: str | None = None, opinion: str = "", expected_version: int | None = None) -> Case:
+              deadline_unit: str | None = None, opinion: str = "", missed_by_patrol: bool = False,
+              expected_version: int | None = None) -> Case:
     """立案: fix the case rule (立案条件), which decides the deadline once the case is dispatched.
-    Where no rule exists for the category, the shift lead sets the deadline by hand."""
+    Where no rule exists for the category, the shift lead sets the deadline by hand.
+
+    `missed_by_patrol`: the shift lead confirms a 漏报 (standards.md §3.2: "经确认的监督员应上报而未
+    上报的问题") — a problem found by others that the grid's responsible field worker should have
+    reported; the 立案 event names that worker (`missed_by`), whose 漏报率 counts it."""
     with _Transition(case=case, action_code="file", by=by, expected_version=expected_version) as t:
         grid_class = t.case.grid.grid_class
         if rule is not None and rule not in case_rules_for_item(item=t.case.item, grid_class=grid_class):
             raise InvalidInput(_("所选立案条件不属于该问题分类"), field="rule")
+        missed_by = _missed_by(t.case) if missed_by_patrol else None
         data = _filing(t, rule=rule, deadline_value=deadline_value, deadline_unit=deadline_unit)
+        if missed_by is not None:
+            data.update(missed_by=missed_by.pk, missed_by_name=missed_by.display_name)
         t.set(state=CaseState.FILED)
         t.record(opinion=opinion, data=data)
     return t.case
+
+
+def responsible_field_worker(*, case: Case):
+    """The grid worker whose duty covers the case's place most closely (the 漏报's responsible
+    worker); None where no grid worker covers it."""
+    from jiedao.territory.models import Duty
+
+    codes = case.territory_path.strip("/").split("/")
+    duties = Duty.objects.filter(role=Role.GRID_WORKER, unit__code__in=codes).select_related("user", "unit")
+    best = sorted(duties, key=lambda duty: (-len(duty.unit.path), duty.user_id))
+    return best[0].user if best else None
+
+
+def _missed_by(case: Case):
+    if case.source in OWN_FIND_SOURCES:
+        raise InvalidInput(_("网格员自己巡查发现的案件不是漏报"), field="missed_by_patrol")
+    worker = responsible_field_worker(case=case)
+    if worker is None:
+        raise InvalidInput(_("该网格没有网格员，无法记为漏报"), field="missed_by_patrol")
+    return worker
 
 
 def _filing(t: "_Transition", *, rule: CaseRule | None, deadline_value, deadline_unit) -> dict:
@@ -617,12 +646,16 @@ def case_report_fix(*, case: Case, by, opinion: str, photos, expected_version: i
 
 
 def default_inspector(*, case: Case, exclude=None):
-    """The field worker of the case's grid (or the nearest unit above it) who checks it."""
+    """The field worker of the case's grid (or the nearest unit above it) who checks it — never the
+    fixer nor anyone of the fixing department, whom the check would refuse (`_may_check`)."""
     from jiedao.territory.models import Duty
 
     codes = case.territory_path.strip("/").split("/")
     duties = (Duty.objects.filter(role__in=[Role.INSPECTOR, Role.GRID_WORKER], unit__code__in=codes)
               .select_related("user", "unit").exclude(user=exclude))
+    if case.department_id is not None:
+        fixers = Duty.objects.filter(role__in=ORGANISATION_ROLES, organisation_id=case.department_id)
+        duties = duties.exclude(user_id__in=fixers.values("user_id"))
     best = sorted(duties, key=lambda d: (-len(d.unit.path), d.role != Role.INSPECTOR, d.user_id))
     return best[0].user if best else None
 

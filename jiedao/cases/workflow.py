@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jiedao.territory.models import Role
 
-from .models import OPEN_STATES
+from .models import OPEN_STATES, CaseSource
 from .models import CaseState as S
 
 
@@ -83,6 +83,35 @@ REPORTING_ROLES = frozenset({
 # takes a satisfaction rating over the phone (回访): the command centre.
 PHOTO_PUBLISHING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.DISPATCHER})
 PHONE_RATING_ROLES = frozenset({Role.INTAKE_CLERK, Role.SHIFT_LEAD})
+
+@dataclass(frozen=True)
+class Step:
+    """A step of the loop with its own time limit (环节时限, standards.md §4.1 "分钟", §4.3): it
+    starts when the case comes to wait in `waiting_state` (the latest event into that state) and
+    ends with one of `actions`; on time when that took at most the CasePolicy field `limit_field`
+    minutes of clock time. The 处置 step has the case rule's deadline instead (deadlines.py)."""
+
+    code: str
+    label: str
+    actions: frozenset
+    waiting_state: str
+    limit_field: str
+
+
+STEPS: dict[str, Step] = {step.code: step for step in [
+    # 受理: the desk takes a report up — accepts it, sends it to verify or turns it away.
+    Step("accept", _("受理"), frozenset({"accept", "send_to_verify", "reject"}), S.REPORTED, "accept_limit_minutes"),
+    Step("verify", _("核实"), frozenset({"verify"}), S.VERIFYING, "verify_limit_minutes"),
+    Step("file", _("立案"), frozenset({"file"}), S.ACCEPTED, "file_limit_minutes"),
+    Step("dispatch", _("派遣"), frozenset({"dispatch"}), S.FILED, "dispatch_limit_minutes"),
+    # 核查派发: the desk names the inspector of a fixed case where the loop found none (受理's limit).
+    Step("assign_check", _("核查派发"), frozenset({"assign_inspector"}), S.FIXED, "accept_limit_minutes"),
+    Step("check", _("核查"), frozenset({"check", "rework"}), S.FIXED, "check_limit_minutes"),
+    Step("close", _("结案"), frozenset({"close"}), S.CHECKED, "close_limit_minutes"),
+]}
+
+# Sources whose case the responsible field worker found themself: never a 漏报 (standards.md §3.2).
+OWN_FIND_SOURCES = frozenset({CaseSource.PATROL, CaseSource.SELF_CHECK})
 
 # The 督办 step of an `escalate` event: the ladder's (supervision.models.EscalationCode.SUPERVISE)
 # and a leader's by hand (`case_supervise`, marked `manual`) are one kind of event.

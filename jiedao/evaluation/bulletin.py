@@ -69,9 +69,12 @@ def _whole(rows: list[EvaluationRow]) -> tuple[str, BaseCounts, dict]:
 INDICATOR_COLUMNS = (("count", "due_handling"), ("rate", "on_time_handling_rate"), ("count", "due_closure"),
                      ("count", "closed"), ("rate", "closure_rate"), ("rate", "on_time_closure_rate"),
                      ("rate", "rework_rate"), ("count", "overdue_pending"))
+# A unit's grid workers are judged on their confirmed 漏报 too; a department has none.
+REGION_COLUMNS = (*INDICATOR_COLUMNS, ("rate", "missed_report_rate"))
 
 
-def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "") -> BulletinTable:
+def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "",
+                     columns=INDICATOR_COLUMNS) -> BulletinTable:
     def cell(row: EvaluationRow, kind: str, name: str) -> str:
         return str(getattr(row.counts, name)) if kind == "count" else _percent(row.rates[name])
 
@@ -80,12 +83,30 @@ def _indicator_table(title: str, rows: list[EvaluationRow], *, note: str = "") -
         # Key columns first, then the evaluation page's names (COUNT_LABELS, RATES).
         columns=[_("名次"), _("单位"), _("综合指标值"), _("等级"),
                  *[str(COUNT_LABELS[name] if kind == "count" else RATES[name].label)
-                   for kind, name in INDICATOR_COLUMNS]],
+                   for kind, name in columns]],
         rows=[[str(index), row.name, _number(row.composite), row.grade or EMPTY,
-               *[cell(row, kind, name) for kind, name in INDICATOR_COLUMNS]]
+               *[cell(row, kind, name) for kind, name in columns]]
               for index, row in enumerate(rows, start=1)],
         key_columns=2,
     )
+
+
+# §3.3 the command centre's posts, each with the rates its 综合指标值 weighs.
+POSTS = (ObjectType.INTAKE_CLERK, ObjectType.SHIFT_LEAD, ObjectType.DISPATCHER)
+
+
+def _posts_table(period: Period) -> BulletinTable:
+    from .indicators import MEASURED_ON
+
+    rows = []
+    for post in POSTS:
+        for row in evaluation_for(object_type=post, start=period.start, end=period.end):
+            rates = "；".join(f"{RATES[key].label} {_percent(row.rates[key])}" for key in MEASURED_ON[post][1])
+            rows.append([ObjectType(post).label, row.name, _number(row.composite), row.grade or EMPTY, rates])
+    return BulletinTable(
+        title=_("指挥中心岗位考核"), columns=[_("岗位"), _("人员"), _("综合指标值"), _("等级"), _("主要指标")],
+        rows=rows, key_columns=2,
+        note=_("受理员、值班长、派遣员按各自岗位的考核方案计算；各环节时限见案件流程参数。"))
 
 
 def _board_rows(rule: RankingRule, period: Period, rows_by_type: dict) -> tuple[list[dict], str]:
@@ -229,8 +250,13 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
            "closure_change": _wrap(_change(rates["on_time_closure_rate"], rates_before["on_time_closure_rate"])),
            "rework": _percent(rates["rework_rate"]), "overdue": text["overdue_pending"]},
     ]
+    summary.append(
+        _("指挥中心各环节：立案率 %(filing)s，按时立案率 %(on_time_filing)s，按时派遣率 %(on_time_dispatch)s；"
+          "经确认的网格漏报率 %(missed)s。")
+        % {"filing": _percent(rates["filing_rate"]), "on_time_filing": _percent(rates["on_time_filing_rate"]),
+           "on_time_dispatch": _percent(rates["on_time_dispatch_rate"]), "missed": _percent(rates["missed_report_rate"])})
     if counts.rated:
-        summary[-1] += _("群众回访 %(rated)d 件，满意率 %(rate)s。") % {
+        summary[1] += _("群众回访 %(rated)d 件，满意率 %(rate)s。") % {
             "rated": counts.rated, "rate": _percent(rates["satisfaction_rate"])}
     scored = [row for row in communities if row.composite is not None]
     if scored:
@@ -253,8 +279,10 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
         chart_bars=[(row.name, float(row.composite)) for row in scored],
         tables=[
             _indicator_table(_("各社区（村）考核指标"), communities,
-                             note=_("综合指标值按考核方案的权重计算；“—”表示本期没有可计算的基数。")),
+                             note=_("综合指标值按考核方案的权重计算；“—”表示本期没有可计算的基数。"),
+                             columns=REGION_COLUMNS),
             _indicator_table(_("各职能部门考核指标"), departments),
+            _posts_table(period),
             *_board_tables(period, rows_by_type),
             _overdue_table(top, period, now, viewer),
             _findings_table(period),

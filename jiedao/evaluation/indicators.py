@@ -31,7 +31,7 @@ class BaseCounts:
       those that reached 立案 (`filed_at` set) and were not voided afterwards.
     * filing, by `filed_at` in the period: 立案数 `filed`; 立案后作废数 `filed_then_voided`;
       监督举报核实数 `public_reported` = filed cases whose source is a resident, the hotline or an
-      inspection (problems the grid's own patrol did not find first; also the grid worker's 漏报数).
+      inspection (problems the grid's own patrol did not find first: the region's 监督举报率).
     * 作废数 `voided`: cases voided (state 作废) with the void in the period, at any step; of them
       不予立案数 `not_filed` = those voided before 立案 (核实不属实, 不予受理, a void or a merge at
       intake).
@@ -57,6 +57,20 @@ class BaseCounts:
       差错结案数 `error_closed` = closed as 差错结案 (a veto condition of the rankings);
       回访数 `rated` = of those closed, rated by the resident (回访满意度) before the end of the
       period; 满意数 `satisfied` = rated at least CasePolicy.satisfied_min_score (default 4 of 5).
+    * steps with their own time limit (环节时限, cases.workflow.STEPS, limits in CasePolicy, clock
+      minutes, §4.1 "分钟", §4.3), from the `CaseEvent` that ended the step in the period: 受理数
+      `accepted` = cases the desk took up (受理, 派发核实 or 不予受理), each case once; 受理后立案数
+      `accepted_filed` = of those, filed before the end of the period (立案率's numerator);
+      按时立案数 `filed_on_time` = 立案 within the limit from 受理 (or 核实属实); 按时派遣数
+      `dispatched_on_time` = 派遣 within the limit from 立案 (or an approved 回退); the desk's own:
+      核实派发数 `verify_sent` / `verify_sent_on_time` (sent to verify within the 受理 limit of the
+      report), 核查派发数 `check_sent` / `check_sent_on_time` (an inspector named within the 受理
+      limit of the fix report), 结案办理数 `closings` / 按时结案数 `closings_on_time` (结案 within
+      the limit from the passed 核查). A step with nothing to wait for (领导交办 files and dispatches
+      at once) is on time.
+    * 漏报数 `missed` (§3.2 "经确认的监督员应上报而未上报的问题数"): cases filed in the period that the
+      shift lead confirmed at 立案 as missed by the grid's responsible field worker (the 立案 event
+      names them); a region counts its cases, a field worker those naming them.
     * field work (grid workers and inspectors only, from `CaseEvent`): 应核实数 `verify_due` =
       verifications asked of the person in the period, 按时核实数 `verify_on_time` = answered by
       them within the verification limit (CasePolicy, clock minutes, §4.1 "分钟"); 应核查数
@@ -66,13 +80,18 @@ class BaseCounts:
 
     reported: int = 0
     valid_reported: int = 0
+    accepted: int = 0
+    accepted_filed: int = 0
     filed: int = 0
+    filed_on_time: int = 0
+    missed: int = 0
     filed_then_voided: int = 0
     public_reported: int = 0
     voided: int = 0
     not_filed: int = 0
     supervised: int = 0
     dispatches: int = 0
+    dispatched_on_time: int = 0
     returns: int = 0
     due_handling: int = 0
     handled: int = 0
@@ -94,6 +113,12 @@ class BaseCounts:
     verify_on_time: int = 0
     check_due: int = 0
     check_on_time: int = 0
+    verify_sent: int = 0
+    verify_sent_on_time: int = 0
+    check_sent: int = 0
+    check_sent_on_time: int = 0
+    closings: int = 0
+    closings_on_time: int = 0
 
     def __add__(self, other: "BaseCounts") -> "BaseCounts":
         mine, theirs = self.__dict__, other.__dict__
@@ -108,13 +133,18 @@ COUNT_NAMES: tuple[str, ...] = tuple(f.name for f in fields(BaseCounts))
 COUNT_LABELS: dict[str, str] = {
     "reported": _("上报数"),
     "valid_reported": _("有效上报数"),
+    "accepted": _("受理数"),
+    "accepted_filed": _("受理后立案数"),
     "filed": _("立案数"),
+    "filed_on_time": _("按时立案数"),
+    "missed": _("漏报数"),
     "filed_then_voided": _("立案后作废数"),
     "public_reported": _("监督举报核实数"),
     "voided": _("作废数"),
     "not_filed": _("不予立案数"),
     "supervised": _("督办数"),
     "dispatches": _("派遣数"),
+    "dispatched_on_time": _("按时派遣数"),
     "returns": _("回退数"),
     "due_handling": _("应处置数"),
     "handled": _("处置数"),
@@ -136,6 +166,12 @@ COUNT_LABELS: dict[str, str] = {
     "verify_on_time": _("按时核实数"),
     "check_due": _("应核查数"),
     "check_on_time": _("按时核查数"),
+    "verify_sent": _("核实派发数"),
+    "verify_sent_on_time": _("按时派发核实数"),
+    "check_sent": _("核查派发数"),
+    "check_sent_on_time": _("按时派发核查数"),
+    "closings": _("结案办理数"),
+    "closings_on_time": _("按时结案数"),
 }
 
 
@@ -145,13 +181,18 @@ COUNT_LABELS: dict[str, str] = {
 COUNT_DEFINITIONS: dict[str, str] = {
     "reported": _("统计期内上报的案件数，按上报时间计，不论后来是否立案。"),
     "valid_reported": _("统计期内上报、已立案且未作废的案件数。"),
+    "accepted": _("统计期内受理员受理、派发核实或不予受理的案件数，每件只计一次。"),
+    "accepted_filed": _("统计期内受理的案件中，期末前已立案的件数。"),
     "filed": _("统计期内立案的案件数，按立案时间计。"),
+    "filed_on_time": _("统计期内立案的案件中，受理（或核实属实）后在立案时限内立案的件数；时限见案件流程参数。"),
+    "missed": _("统计期内立案的案件中，值班长立案时确认为网格员应巡查发现而未上报的件数（漏报）。"),
     "filed_then_voided": _("统计期内立案、后来作废的案件数。"),
-    "public_reported": _("统计期内立案的案件中，由群众、热线或督查检查发现（而不是网格巡查发现）的件数；也是网格员的漏报数。"),
+    "public_reported": _("统计期内立案的案件中，由群众、热线或督查检查发现（而不是网格巡查发现）的件数。"),
     "voided": _("统计期内作废的案件数，按作废时间计。"),
     "not_filed": _("统计期内在立案前结束的案件数（核实不属实、不予受理、立案前作废或合并），按作废时间计。"),
     "supervised": _("统计期内进入督办的案件数：系统按时限自动督办和领导督办同样计入，每件只计一次。"),
     "dispatches": _("统计期内的派遣次数；回退后重新派遣再计一次。"),
+    "dispatched_on_time": _("统计期内的派遣中，立案（或批准回退）后在派遣时限内派遣的次数。"),
     "returns": _("统计期内批准的回退（错派）次数。"),
     "due_handling": _("统计期内派遣（当前派遣）且未作废的案件数。"),
     "handled": _("应处置的案件中，期末前已报处置完毕的件数。"),
@@ -173,6 +214,12 @@ COUNT_DEFINITIONS: dict[str, str] = {
     "verify_on_time": _("交给此人核实的案件中，在核实时限内由此人核实的件数。"),
     "check_due": _("统计期内此人做的核查（通过或返工）次数。"),
     "check_on_time": _("此人的核查中，在处置上报后的核查时限内完成的次数。"),
+    "verify_sent": _("统计期内派发核实的次数。"),
+    "verify_sent_on_time": _("派发核实中，在上报后的受理时限内派发的次数。"),
+    "check_sent": _("统计期内为已处置案件指派核查人的次数（系统自动指派的不计）。"),
+    "check_sent_on_time": _("指派核查人中，在处置上报后的受理时限内指派的次数。"),
+    "closings": _("统计期内结案的次数。"),
+    "closings_on_time": _("结案中，在核查通过后的结案时限内结案的次数。"),
 }
 
 
@@ -211,8 +258,20 @@ RATES: dict[str, Rate] = {rate.key: rate for rate in [
          "§3.2 (立案数 − 作废数) / 立案数; 作废 counted among the filed cases"),
     Rate("public_report_rate", _("监督举报率"), _count("public_reported"), "filed", True,
          "§3.2 监督举报核实数 / 立案数 (区域)"),
-    Rate("missed_report_rate", _("漏报率"), _count("public_reported"), "filed", True,
-         "§3.2 漏报数 / 立案数; 漏报 = found first by the public or by inspectors"),
+    Rate("missed_report_rate", _("漏报率"), _count("missed"), "filed", True,
+         "§3.2 漏报数 / 立案数; 漏报 = 经确认的监督员应上报而未上报的问题数 (confirmed by the shift lead at 立案)"),
+    Rate("filing_rate", _("立案率"), _count("accepted_filed"), "accepted", False,
+         "§3.2 立案数 / 受理数 [practice]: of the cases the desk took up, those filed"),
+    Rate("on_time_filing_rate", _("按时立案率"), _count("filed_on_time"), "filed", False,
+         "§3.2 按时立案数 / 立案数 (立案时限, §4.3)"),
+    Rate("on_time_dispatch_rate", _("按时派遣率"), _count("dispatched_on_time"), "dispatches", False,
+         "§3.2 按时派遣数 / 应派遣数 (派遣时限, §4.3)"),
+    Rate("verify_dispatch_on_time_rate", _("核实按时派发率"), _count("verify_sent_on_time"), "verify_sent", False,
+         "§3.3 受理员: 按时派发核实数 / 核实派发数"),
+    Rate("check_dispatch_on_time_rate", _("核查按时派发率"), _count("check_sent_on_time"), "check_sent", False,
+         "§3.3 受理员: 按时派发核查数 / 核查派发数"),
+    Rate("on_time_closing_rate", _("按时结案率"), _count("closings_on_time"), "closings", False,
+         "§3.3 值班长: 按时结案数 / 结案办理数 (结案时限)"),
     # §3.2 "Prefer 派遣数 − 回退(错派)数"; never below 0 when returns answer last period's dispatches.
     Rate("accurate_dispatch_rate", _("准确派遣率"), lambda c: max(c.dispatches - c.returns, 0), "dispatches", False,
          "§3.2 (派遣数 − 回退数) / 应派遣数"),
@@ -264,16 +323,23 @@ def _rate_numerator_label(key: str) -> str:
 # What each kind of evaluated object (ObjectType's values) is shown and judged on, in this order
 # (standards.md §3.3): regions and departments on the loop, grid workers and inspectors on their
 # own field work.
-_LOOP = (("due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time", "reworked",
-          "supervised", "not_filed"),
-         ("on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate", "overdue_pending_rate",
-          "satisfaction_rate"))
+_HANDLING = ("due_handling", "handled_on_time", "overdue_pending", "due_closure", "closed", "closed_on_time", "reworked",
+             "supervised", "not_filed")
+_HANDLING_RATES = ("on_time_handling_rate", "closure_rate", "on_time_closure_rate", "rework_rate",
+                   "overdue_pending_rate", "satisfaction_rate")
 MEASURED_ON: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "region": _LOOP,
-    "department": _LOOP,
-    "field_worker": (("reported", "valid_reported", "filed", "public_reported", "verify_due", "verify_on_time",
+    "region": (("accepted", "filed", "missed", *_HANDLING),
+               (*_HANDLING_RATES, "filing_rate", "on_time_filing_rate", "on_time_dispatch_rate", "missed_report_rate")),
+    "department": (("filed", *_HANDLING), _HANDLING_RATES),
+    "field_worker": (("reported", "valid_reported", "filed", "missed", "verify_due", "verify_on_time",
                       "check_due", "check_on_time"),
                      ("valid_report_rate", "missed_report_rate", "on_time_verify_rate", "on_time_check_rate")),
+    # §3.3 the command centre's posts: 受理员, 值班长, 派遣员
+    "intake_clerk": (("accepted", "verify_sent", "verify_sent_on_time", "check_sent", "check_sent_on_time"),
+                     ("verify_dispatch_on_time_rate", "check_dispatch_on_time_rate")),
+    "shift_lead": (("filed", "filed_on_time", "filed_then_voided", "closings", "closings_on_time"),
+                   ("on_time_filing_rate", "accurate_filing_rate", "on_time_closing_rate")),
+    "dispatcher": (("dispatches", "dispatched_on_time", "returns"), ("on_time_dispatch_rate", "accurate_dispatch_rate")),
 }
 
 

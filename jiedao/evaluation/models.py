@@ -18,6 +18,17 @@ class ObjectType(models.TextChoices):
     FIELD_WORKER = "field_worker", _("网格员/监督员")
     DEPARTMENT = "department", _("职能部门")
     REGION = "region", _("区域")
+    # §3.3 the command centre's posts
+    INTAKE_CLERK = "intake_clerk", _("受理员")
+    SHIFT_LEAD = "shift_lead", _("值班长")
+    DISPATCHER = "dispatcher", _("派遣员")
+
+
+class VolumeBasis(models.TextChoices):
+    """What the 专业部门 立案数分值 steps (standards.md §3.3 says 立案数)."""
+
+    FILED = "filed", _("立案数（标准口径）")
+    DUE_HANDLING = "due_handling", _("应处置数（派遣给该部门的案件数）")
 
 
 class PeriodType(models.TextChoices):
@@ -36,6 +47,9 @@ class ScoringScheme(models.Model):
                                help_text=_("各项分值的权重，合计须为 100%"))
     stepped_tables = models.JSONField(_("分档表"), default=dict, blank=True,
                                       help_text=_("数量类分值的分档表（如立案数分值），区域按一类/二类区域分别设置"))
+    volume_basis = models.CharField(
+        _("部门立案数分值口径"), max_length=16, choices=VolumeBasis.choices, default=VolumeBasis.FILED,
+        help_text=_("仅职能部门：立案数分值按立案数（GB/T 30428.4，标准口径）或按应处置数分档"))
     source = models.CharField(_("依据"), max_length=255, blank=True)
     note = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)

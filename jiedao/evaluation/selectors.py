@@ -17,18 +17,29 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import (
+    Count,
+    DateTimeField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.utils.translation import gettext_lazy as _
 
 from jiedao import clock
 from jiedao.cases.models import OPEN_STATES, Case, CaseEvent, CasePolicy, CaseSource, CaseState, ClosureType
-from jiedao.cases.workflow import SUPERVISE_STEP
+from jiedao.cases.workflow import STEPS, SUPERVISE_STEP
 from jiedao.territory.models import (
     FIELD_ROLES,
     Duty,
     GridClass,
     Organisation,
     OrganisationKind,
+    Role,
     Unit,
     UnitLevel,
 )
@@ -46,19 +57,24 @@ from .indicators import (
     rates_of,
     stepped_score,
 )
-from .models import GradeScale, ObjectType, RankingPublication, RankingRule, ScoringScheme
+from .models import GradeScale, ObjectType, RankingPublication, RankingRule, ScoringScheme, VolumeBasis
 
 # standards.md §3.2 漏报 / 监督举报: "found first by the public or by inspectors".
 PUBLIC_SOURCES = frozenset({CaseSource.RESIDENT, CaseSource.HOTLINE, CaseSource.INSPECTION})
 # Counts read from CaseEvent rather than from the case row.
 EVENT_COUNTS = frozenset({"dispatches", "returns", "supervised"})
+# Counts read from the events that end a step with its own time limit (`_step_conditions`).
+STEP_COUNTS = ("accepted", "accepted_filed", "filed_on_time", "missed", "dispatched_on_time", "verify_sent",
+               "verify_sent_on_time", "check_sent", "check_sent_on_time", "closings", "closings_on_time")
 # Event counts that count cases (one case supervised twice — by the ladder and by a leader — is one 督办).
 DISTINCT_CASE_COUNTS = frozenset({"supervised"})
 FIELD_WORK_COUNTS = frozenset({"verify_due", "verify_on_time", "check_due", "check_on_time"})
-CASE_COUNTS = tuple(name for name in COUNT_NAMES if name not in EVENT_COUNTS | FIELD_WORK_COUNTS)
+CASE_COUNTS = tuple(name for name in COUNT_NAMES if name not in EVENT_COUNTS | FIELD_WORK_COUNTS | set(STEP_COUNTS))
 # The region 立案数分值 is stepped per 单元网格 and grid class (§3.3); above the grid it is the
 # mean of the grids' scores.
 FILED_VOLUME = "filed_volume"
+# The posts' volume scores (§3.3 受理数分值, 派遣数分值): score name → the count it steps.
+DESK_VOLUMES = {"intake_volume": "accepted", "dispatch_volume": "dispatches"}
 
 
 # ---------------------------------------------------------------- the definitions, once
@@ -126,6 +142,68 @@ def _event_conditions(*, start: datetime, end: datetime) -> dict[str, Q]:
     }
 
 
+# ---------------------------------------------------------------- steps with their own time limit
+
+def _step_events(step_code: str, *, start: datetime, end: datetime) -> QuerySet[CaseEvent]:
+    """The events that ended a step of the loop in [start, end) (cases.workflow.STEPS), each with
+    `waited_since` — when the case last came to wait for the step (the latest event *into* its waiting
+    state) — and `due_by`, that moment plus the step's limit (CasePolicy, clock minutes, §4.1, §4.3)."""
+    step = STEPS[step_code]
+    limit = timedelta(minutes=getattr(CasePolicy.current(), step.limit_field))
+    waited_since = (CaseEvent.objects.filter(case_id=OuterRef("case_id"), to_state=step.waiting_state,
+                                             at__lte=OuterRef("at"))
+                    .exclude(from_state=step.waiting_state).order_by("-at", "-id").values("at")[:1])
+    return (CaseEvent.objects.filter(_between("at", start, end), action__in=step.actions)
+            .annotate(waited_since=Subquery(waited_since))
+            .annotate(due_by=ExpressionWrapper(F("waited_since") + Value(limit), output_field=DateTimeField())))
+
+
+# On time: within the limit; a step with nothing to wait for (a 领导交办 files and dispatches at once) is.
+_ON_TIME = Q(waited_since__isnull=True) | Q(at__lte=F("due_by"))
+
+
+def _step_conditions(*, end: datetime) -> dict[str, tuple[str, Q, bool]]:
+    """Each step count: (the step whose events it reads, the condition on them, counts cases once)."""
+    return {
+        "accepted": ("accept", Q(), True),
+        "accepted_filed": ("accept", Q(case__filed_at__lt=end), True),
+        "verify_sent": ("accept", Q(action="send_to_verify"), False),
+        "verify_sent_on_time": ("accept", Q(action="send_to_verify") & _ON_TIME, False),
+        "check_sent": ("assign_check", Q(), False),
+        "check_sent_on_time": ("assign_check", _ON_TIME, False),
+        "filed_on_time": ("file", _ON_TIME, False),
+        "missed": ("file", Q(data__has_key="missed_by"), False),
+        "dispatched_on_time": ("dispatch", _ON_TIME, False),
+        "closings": ("close", Q(), False),
+        "closings_on_time": ("close", _ON_TIME, False),
+    }
+
+
+def _step_counts(*, start: datetime, end: datetime, key: str, keys: dict[str, str] | None = None,
+                 names: Iterable[str] = STEP_COUNTS) -> dict:
+    """The step counts grouped by `key` (an event field path such as "case__grid_id" or "actor_id";
+    `keys` overrides it per step or per count), one grouped query per step."""
+    conditions = _step_conditions(end=end)
+    wanted: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in names:
+        step = conditions[name][0]
+        group = (keys or {}).get(name) or (keys or {}).get(step) or key
+        wanted[(step, group)].append(name)
+    result: dict = defaultdict(dict)
+    for (step, group), step_names in wanted.items():
+        rows = (_step_events(step, start=start, end=end).order_by().values(group)
+                .annotate(**{name: Count("case_id" if conditions[name][2] else "id", filter=conditions[name][1],
+                                         distinct=conditions[name][2]) for name in step_names}))
+        for row in rows:
+            result[row.pop(group)].update(row)
+    return result
+
+
+def _step_events_behind(indicator: str, *, start: datetime, end: datetime) -> QuerySet[CaseEvent]:
+    step, condition, _distinct = _step_conditions(end=end)[indicator]
+    return _step_events(step, start=start, end=end).filter(condition)
+
+
 def _event_count(name: str, condition: Q) -> Count:
     if name in DISTINCT_CASE_COUNTS:
         return Count("case_id", filter=condition, distinct=True)
@@ -183,9 +261,11 @@ def _read_counts_by_grid(*, start: datetime, end: datetime) -> dict[int, BaseCou
         .values("case__grid_id").annotate(**{name: _event_count(name, condition) for name, condition in events.items()}),
         "case__grid_id",
     )
+    step_rows = _step_counts(start=start, end=end, key="case__grid_id")
     counts: dict[int, BaseCounts] = {}
-    for grid_id in case_rows.keys() | event_rows.keys():
-        counts[grid_id] = BaseCounts(**case_rows.get(grid_id, {}), **event_rows.get(grid_id, {}))
+    for grid_id in case_rows.keys() | event_rows.keys() | step_rows.keys():
+        counts[grid_id] = BaseCounts(**case_rows.get(grid_id, {}), **event_rows.get(grid_id, {}),
+                                     **step_rows.get(grid_id, {}))
     return counts
 
 
@@ -288,12 +368,15 @@ def counts_by_department(*, start: datetime, end: datetime) -> dict[Organisation
         CaseEvent.objects.filter(_event_conditions(start=start, end=end)["supervised"]).order_by()
         .values_list("case__department_id").annotate(n=Count("case_id", distinct=True))
         .values_list("case__department_id", "n"))
+    # the steps by the case's department; a dispatch by the department it named
+    steps = _step_counts(start=start, end=end, key="case__department_id", keys={"dispatch": "data__department"})
     result = {}
     for department in Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("code"):
         result[department] = BaseCounts(**case_rows.get(department.pk, {}),
                                         dispatches=dispatches.get(department.pk, 0),
                                         returns=returns.get(department.pk, 0),
-                                        supervised=supervised.get(department.pk, 0))
+                                        supervised=supervised.get(department.pk, 0),
+                                        **steps.get(department.pk, {}))
     return result
 
 
@@ -361,6 +444,7 @@ def counts_by_person(*, start: datetime, end: datetime) -> dict:
     grids = _grids()
     work = _field_work(start=start, end=end)
     areas = _field_workers()
+    missed = _step_counts(start=start, end=end, key="data__missed_by", names=["missed"])
     result = {}
     for person in get_user_model().objects.filter(pk__in=areas.keys()).order_by("username"):
         covered = _covered_grid_ids(areas[person.pk], grids)
@@ -369,9 +453,56 @@ def counts_by_person(*, start: datetime, end: datetime) -> dict:
         mine = work.get(person.pk, {})
         result[person] = BaseCounts(
             **reports.get(person.pk, {}), filed=filed, public_reported=public,
+            missed=missed.get(person.pk, {}).get("missed", 0),
             **{name: len(mine.get(name, [])) for name in FIELD_WORK_COUNTS},
         )
     return result
+
+
+# ---------------------------------------------------------------- counts by person (the command centre's posts)
+
+# §3.3 岗位评价 of the command centre: the evaluated object type → the role whose holders it ranks.
+DESK_ROLES = {ObjectType.INTAKE_CLERK: Role.INTAKE_CLERK, ObjectType.SHIFT_LEAD: Role.SHIFT_LEAD,
+              ObjectType.DISPATCHER: Role.DISPATCHER}
+
+
+def _desk_event_conditions(*, start: datetime, end: datetime) -> dict[str, Q]:
+    """The person's own 立案 and 派遣 (by the event's actor) and of their 立案 those voided since."""
+    in_period = _between("at", start, end)
+    return {"filed": in_period & Q(action="file"),
+            "filed_then_voided": in_period & Q(action="file", case__state=CaseState.VOIDED),
+            "dispatches": in_period & Q(action="dispatch")}
+
+
+def _returns_by_dispatcher(*, start: datetime, end: datetime) -> dict[int, list[int]]:
+    """The cases of the approved returns in the period by who made the dispatch they answered."""
+    returns = list(CaseEvent.objects.filter(_event_conditions(start=start, end=end)["returns"])
+                   .values_list("case_id", "at"))
+    dispatches = defaultdict(list)
+    for case_id, at, actor_id in (CaseEvent.objects.filter(case_id__in={c for c, _at in returns}, action="dispatch",
+                                                           at__lt=end).values_list("case_id", "at", "actor_id")):
+        dispatches[case_id].append((at, actor_id))
+    result: dict[int, list[int]] = defaultdict(list)
+    for case_id, at in returns:
+        before = [pair for pair in dispatches[case_id] if pair[0] <= at]
+        if before:
+            result[max(before, key=lambda pair: pair[0])[1]].append(case_id)
+    return result
+
+
+def counts_by_desk_person(*, object_type: str, start: datetime, end: datetime) -> dict:
+    """Base counts of every holder of a command-centre post (受理员, 值班长, 派遣员): the steps they
+    ended and how quickly, their 立案 and 派遣 and what became of them."""
+    people = (get_user_model().objects.filter(duties__role=DESK_ROLES[object_type]).distinct().order_by("username"))
+    steps = _step_counts(start=start, end=end, key="actor_id", names=[n for n in STEP_COUNTS if n != "missed"])
+    own = _aggregate(CaseEvent.objects.filter(_between("at", start, end), action__in=["file", "dispatch"],
+                                              actor__in=people).order_by().values("actor_id").annotate(
+        **{name: Count("id", filter=condition)
+           for name, condition in _desk_event_conditions(start=start, end=end).items()}), "actor_id")
+    returns = _returns_by_dispatcher(start=start, end=end)
+    return {person: BaseCounts(**steps.get(person.pk, {}), **own.get(person.pk, {}),
+                               returns=len(returns.get(person.pk, [])))
+            for person in people}
 
 
 # ---------------------------------------------------------------- the people of a unit (drill-down's last step)
@@ -450,6 +581,14 @@ def cases_behind(*, indicator: str, start: datetime, end: datetime, unit: Unit |
     if sum(x is not None for x in (unit, department)) != 1:
         raise ValueError("give exactly one of unit, department, person")
     cases = Case.objects.all()
+    if indicator in STEP_COUNTS:
+        events = _step_events_behind(indicator, start=start, end=end)
+        if department is not None:
+            field = "data__department" if indicator == "dispatched_on_time" else "case__department_id"
+            events = events.filter(**{field: department.pk})
+        else:
+            cases = cases.filter(territory_path__startswith=unit.path)
+        return cases.filter(pk__in=events.values("case_id")).order_by("reported_at")
     if indicator == "returns":
         if department is not None:
             ids = [case_id for case_id, dept in _dispatch_events_of_returns(start=start, end=end)
@@ -478,6 +617,18 @@ def cases_behind(*, indicator: str, start: datetime, end: datetime, unit: Unit |
 def _cases_behind_person(*, indicator: str, start: datetime, end: datetime, person,
                          unit: Unit | None = None) -> QuerySet[Case]:
     cases = Case.objects.all()
+    if indicator == "missed":  # the worker the 立案 named
+        events = _step_events_behind(indicator, start=start, end=end).filter(data__missed_by=person.pk)
+        return cases.filter(pk__in=events.values("case_id")).order_by("reported_at")
+    if indicator in STEP_COUNTS:
+        events = _step_events_behind(indicator, start=start, end=end).filter(actor=person)
+        return cases.filter(pk__in=events.values("case_id")).order_by("reported_at")
+    desk = _desk_event_conditions(start=start, end=end)
+    if indicator in desk and not _field_workers().get(person.pk):
+        events = CaseEvent.objects.filter(desk[indicator], actor=person)
+        return cases.filter(pk__in=events.values("case_id")).order_by("reported_at")
+    if indicator == "returns":
+        return cases.filter(pk__in=_returns_by_dispatcher(start=start, end=end).get(person.pk, [])).order_by("reported_at")
     if indicator in STAFF_COUNTS and unit is not None:
         ids = _staff_fixes(start=start, end=end, unit=unit, person=person).get(person.pk, {}).get(indicator, set())
         return cases.filter(pk__in=ids).order_by("reported_at")
@@ -583,10 +734,16 @@ def evaluation_for(*, object_type: str, start: datetime, end: datetime, level: s
                              scheme=scheme, thresholds=thresholds))
     elif object_type == ObjectType.DEPARTMENT:
         for department, counts in counts_by_department(start=start, end=end).items():
-            # 专业部门 立案数分值 ("fewer problems is better"): the cases it was given to handle.
-            volumes = {FILED_VOLUME: stepped_score(counts.due_handling, tables[FILED_VOLUME])
-                       if FILED_VOLUME in tables else None}
+            # 专业部门 立案数分值 ("fewer problems is better"), on the count the scheme names (§3.3: 立案数)
+            volume = getattr(counts, scheme.volume_basis or VolumeBasis.FILED)
+            volumes = {FILED_VOLUME: stepped_score(volume, tables[FILED_VOLUME]) if FILED_VOLUME in tables else None}
             rows.append(_row(key=department.pk, code=department.code, name=department.name, counts=counts,
+                             volumes=volumes, scheme=scheme, thresholds=thresholds))
+    elif object_type in DESK_ROLES:
+        for person, counts in counts_by_desk_person(object_type=object_type, start=start, end=end).items():
+            volumes = {name: stepped_score(getattr(counts, count), tables[name]) if name in tables else None
+                       for name, count in DESK_VOLUMES.items()}
+            rows.append(_row(key=person.pk, code=person.username, name=person.display_name, counts=counts,
                              volumes=volumes, scheme=scheme, thresholds=thresholds))
     else:
         for person, counts in counts_by_person(start=start, end=end).items():

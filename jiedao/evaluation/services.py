@@ -11,7 +11,7 @@ from jiedao import clock
 from jiedao.territory.models import UnitLevel
 
 from .defaults import GRADES, SCHEMES, STANDARD
-from .models import GradeScale, ObjectType, RankingPublication, RankingRule, ScoringScheme
+from .models import GradeScale, ObjectType, RankingPublication, RankingRule, ScoringScheme, VolumeBasis
 from .selectors import ranking
 
 
@@ -34,7 +34,8 @@ def evaluation_seed_defaults() -> tuple[int, int]:
             _scheme, created = ScoringScheme.objects.get_or_create(
                 object_type=object_type,
                 defaults={"weights": values["weights"], "stepped_tables": values["stepped_tables"],
-                          "source": STANDARD, "note": values["note"]},
+                          "source": STANDARD, "note": values["note"],
+                          "volume_basis": values.get("volume_basis", VolumeBasis.FILED)},
             )
             schemes += created
         for grade, minimum in GRADES:

@@ -16,6 +16,7 @@ from jiedao.cases import services
 from jiedao.cases.errors import InvalidInput
 from jiedao.cases.models import Case, ClosureType, RejectionKind
 from jiedao.cases.selectors import dispatch_suggestion, open_cases_near, pending_request
+from jiedao.cases.workflow import OWN_FIND_SOURCES
 from jiedao.catalogue.models import CaseRule, DeadlineUnit
 from jiedao.catalogue.selectors import case_rules_for_item
 from jiedao.params import BadParameter, id_or_none, int_or_none, moment_checked
@@ -121,7 +122,8 @@ def _file(request, case, by, version):
     deadline_unit = _text(request, "deadline_unit") or None
     deadline_value = _positive_decimal(request, "deadline_value", message=_("处置时限须为正数，可带两位小数（如 1.5）"))
     services.case_file(case=case, by=by, rule=rule, deadline_value=deadline_value, deadline_unit=deadline_unit,
-                       opinion=_text(request, "opinion"), expected_version=version)
+                       opinion=_text(request, "opinion"), missed_by_patrol=request.POST.get("missed_by_patrol") == "yes",
+                       expected_version=version)
 
 
 def _confirmed(request: HttpRequest, *, message) -> None:
@@ -264,8 +266,10 @@ def _merge_context(case: Case) -> dict:
 
 
 def _file_context(case: Case) -> dict:
+    # 漏报 can be confirmed at 立案 of a problem found by others, against the grid's field worker.
+    worker = None if case.source in OWN_FIND_SOURCES else services.responsible_field_worker(case=case)
     return {"rules": case_rules_for_item(item=case.item, grid_class=case.grid.grid_class),
-            "deadline_units": DeadlineUnit.choices}
+            "deadline_units": DeadlineUnit.choices, "missed_worker": worker}
 
 
 def _dispatch_context(case: Case) -> dict:

@@ -249,7 +249,11 @@ DASHBOARD_FINDINGS = 5
 EVALUATION_OBJECTS = {
     "subdistrict": ("region", "subdistrict"), "area": ("region", "area"), "community": ("region", "community"),
     "grid": ("region", "grid"), "department": ("department", ""), "person": ("field_worker", ""),
+    # §3.3 the command centre's posts
+    "intake_clerk": ("intake_clerk", ""), "shift_lead": ("shift_lead", ""), "dispatcher": ("dispatcher", ""),
 }
+# The choices whose rows are people (the drill-down finds the cases behind a person's count).
+PERSON_CHOICES = frozenset({"person", "intake_clerk", "shift_lead", "dispatcher"})
 EVALUATION_CASES_LISTED = 500  # the drill-down page says "最多列出 500 件"
 
 
@@ -307,7 +311,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         wanted = {child.pk for child in children} if children else {unit.pk}
         rows = [row for row in rows if row.key in wanted]
     if request.GET.get("format") == "xlsx":
-        columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice == "person" else _("单位"), width=20),
+        columns = ([Column(_("名次"), "integer", 6), Column(_("人员") if choice in PERSON_CHOICES else _("单位"), width=20),
                     Column(_("综合指标值"), "decimal", 11), Column(_("等级"), width=6)]
                    + [Column(str(COUNT_LABELS[c]), "integer", 10) for c in counts]
                    + [Column(str(RATES[r].label), "rate", 11) for r in rates])
@@ -324,7 +328,9 @@ def evaluation(request: HttpRequest) -> HttpResponse:
         "drillable": object_type == "region",
         "people": _people(unit=unit, period=chosen) if unit is not None and not children else None,
         "objects": [("subdistrict", _("街道")), ("area", _("片区")), ("community", _("社区（村）")), ("grid", _("网格")),
-                    ("department", _("职能部门")), ("person", _("网格员/监督员"))],
+                    ("department", _("职能部门")), ("person", _("网格员/监督员")), ("intake_clerk", _("受理员")),
+                    ("shift_lead", _("值班长")), ("dispatcher", _("派遣员"))],
+        "by_person": choice in PERSON_CHOICES,
         "count_columns": [(c, COUNT_LABELS[c], COUNT_DEFINITIONS[c]) for c in counts],
         "rate_columns": [(r, RATES[r].label, rate_definition(r)) for r in rates],
         "composite_definition": COMPOSITE_DEFINITION, "grade_definition": grade_definition(),
@@ -373,8 +379,8 @@ def evaluation_cases(request: HttpRequest) -> HttpResponse:
     key = id_param(request.GET, "key")
     if indicator not in COUNT_LABELS or key is None:
         raise Http404
-    model, scope = {"department": (Organisation, "department"),
-                    "person": (get_user_model(), "person")}.get(choice, (Unit, "unit"))
+    model, scope = ((get_user_model(), "person") if choice in PERSON_CHOICES
+                    else {"department": (Organisation, "department")}.get(choice, (Unit, "unit")))
     subject = model.objects.filter(pk=key).first()
     if subject is None:
         raise Http404

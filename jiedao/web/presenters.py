@@ -99,6 +99,8 @@ def event_facts(event: CaseEvent) -> list[tuple[str, str]]:
         facts.append((_("核实结果"), _("属实") if data["confirmed"] else _("不属实")))
     if data.get("deadline_value") and data.get("deadline_unit"):
         facts.append((_("处置时限"), deadline_text(data["deadline_value"], data["deadline_unit"])))
+    if data.get("missed_by_name"):
+        facts.append((_("确认漏报"), _("网格员 %(name)s 应巡查发现") % {"name": data["missed_by_name"]}))
     if data.get("department_name"):
         facts.append((_("职能部门"), data["department_name"]))
     if data.get("territorial_owner_name"):

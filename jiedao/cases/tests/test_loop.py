@@ -125,6 +125,22 @@ def test_the_fixer_never_checks_their_own_fix(world, clock):
     assert case.state == CaseState.FIXED
 
 
+def test_the_proposed_inspector_is_never_of_the_fixing_department(world, clock):
+    from jiedao.territory.models import Duty, Role
+
+    # The department admin of 环卫所 is also the grid's own grid worker (the most specific duty, so
+    # first in line); the handler fixes it. The check would refuse the admin: the loop proposes the
+    # community's inspector instead (standards.md §2.1, supervision kept apart from command).
+    Duty.objects.create(user=world.people.department_admin, role=Role.GRID_WORKER, unit=world.grids[0])
+    Duty.objects.filter(user=world.people.grid_worker).delete()
+
+    case = walk_to(world, report(world, by=world.people.inspector), "fixed")
+
+    assert case.assignee == world.people.inspector
+    checked = services.case_check(case=case, by=case.assignee, passed=True)
+    assert checked.state == CaseState.CHECKED
+
+
 def test_report_fix_needs_after_photos(world, clock):
     case = walk_to(world, report(world), "handling")
 

@@ -110,7 +110,8 @@ def test_a_period_without_any_case_still_makes_a_bulletin(world):
     bulletin = bulletin_for(period=empty, now=NOW, viewer=world.people.leader)
 
     assert dict(bulletin.figures)["按期结案率"] == "—"
-    assert "本期没有可评价的社区数据" in bulletin.summary[2]
+    assert "立案率 —，按时立案率 —，按时派遣率 —" in bulletin.summary[2]
+    assert "本期没有可评价的社区数据" in bulletin.summary[3]
     assert _table(bulletin, "超期待处置案件").rows == []
 
 

@@ -29,7 +29,7 @@ def test_seed_is_idempotent_and_keeps_edits():
     scoring_scheme_save(scheme=region, weights={"closure_rate": 50, "on_time_closure_rate": 50})
 
     assert evaluation_seed_defaults() == (0, 0)
-    assert ScoringScheme.objects.count() == 3
+    assert ScoringScheme.objects.count() == len(ObjectType)
     assert GradeScale.objects.count() == 5
     assert ScoringScheme.objects.get(object_type=ObjectType.REGION).weights == {"closure_rate": 50,
                                                                                 "on_time_closure_rate": 50}
@@ -110,5 +110,6 @@ def test_field_worker_rows(world, week):
     # other_grid_worker: 有效上报率 has no reports (—), so no composite.
     assert rows["other_grid_worker"].composite is None
     assert rows["other_grid_worker"].scores["on_time_verify_rate"] == Decimal("100.00")
-    assert rows["other_grid_worker"].scores["missed_report_rate"] == Decimal("0.00")
+    # H in their grid came from the hotline, but nobody confirmed it as a 漏报 (§3.2 "经确认的"): 0 missed of 1
+    assert rows["other_grid_worker"].scores["missed_report_rate"] == Decimal("100.00")
     assert rows["inspector"].scores["on_time_check_rate"] == Decimal("75.00")  # 3 of 4 checks
