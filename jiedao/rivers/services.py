@@ -657,6 +657,7 @@ def river_problem_record(*, by, patrol: RiverPatrol, key: str, description: str,
                 client_key=f"river:{by.pk}:{key}")
             problem.save()
         else:
+            case_services.photos_count_check(photos)
             prepared = [photo_prepare(upload) for upload in photos or ()]
             problem.save()
             for photo in prepared:
