@@ -3,7 +3,7 @@ clock moved on by Playwright, the GPS by the browser's geolocation), records a �
 photo that becomes a case (source 河长巡河), submits; the case is fixed through the loop, and the
 chief's compliance for the week reads done — on the duties app's own page and on the river office's."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -41,7 +41,7 @@ def test_a_village_chief_patrols_on_a_phone_and_the_week_reads_done(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("dialog", lambda dialog: dialog.accept())
     # The phone's clock starts 40 minutes ago and is moved on as the chief walks.
-    page.clock.install(time=datetime.now() - timedelta(minutes=40))
+    page.clock.install(time=datetime.now(UTC) - timedelta(minutes=40))
     page.goto(f"{live_server.url}/field/rivers/")
     page.get_by_role("link", name="青溪河 · 桃源段").click()
     expect(page.locator("h1")).to_have_text("青溪河 · 桃源段")
