@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
@@ -24,6 +25,7 @@ from jiedao.field.views import duration_words
 from jiedao.params import BadParameter, choice_param, date_param, id_or_none, id_param, page_param, text_param
 from jiedao.territory.models import Unit, UnitLevel
 from jiedao.territory.services import ImportRejected, RowError
+from jiedao.web.downloads import download
 
 from . import services
 from .access import may_follow_up_letters, may_keep_register, may_read_rivers
@@ -268,11 +270,27 @@ def chief_log(request: HttpRequest, pk: int) -> HttpResponse:
     entries = chief_month_log(chief=chief, month=month)
     previous = (month.replace(day=1) - timezone.timedelta(days=1)).replace(day=1)
     following = (month.replace(day=28) + timezone.timedelta(days=5)).replace(day=1)
-    return render(request, "rivers/chief_log.html", {
+    context = {
         "chief": chief, "month": month, "entries": entries, "previous": previous, "following": following,
         "counted": sum(1 for entry in entries if not entry.reasons),
         "problem_count": sum(len(entry.problems) for entry in entries),
-    })
+    }
+    if choice_param(request.GET, "format", ["html", "pdf"]) == "pdf":
+        return download(chief_log_pdf(context), f"river-log-{chief.pk}-{month:%Y-%m}.pdf", request=request,
+                        rows=len(entries), detail={"chief": chief.pk, "month": f"{month:%Y-%m}"})
+    return render(request, "rivers/chief_log.html", context)
+
+
+def chief_log_pdf(context: dict) -> bytes:
+    """The month's 巡河日志 as a PDF, drawn like the bulletin (WeasyPrint with the CJK font the
+    project ships, reports/fonts.py)."""
+    from weasyprint import HTML
+
+    from jiedao.reports.fonts import CJK_FONT, cjk_font_file
+
+    html = render_to_string("rivers/chief_log_pdf.html", {**context, "font": CJK_FONT,
+                                                           "font_url": cjk_font_file().as_uri()})
+    return HTML(string=html).write_pdf()
 
 
 # ---------------------------------------------------------------- a patrol

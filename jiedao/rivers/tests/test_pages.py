@@ -78,7 +78,8 @@ def test_the_map_colours_each_segment_by_this_weeks_patrols(river, clock, client
     patrol_walk(by=river.people.chief, segment=river.segment, minutes=35, clock=clock)
     patrol_walk(by=river.people.other_chief, segment=river.other_segment, minutes=5, clock=clock)
     found = compliance_map(user=river.people.office, now=domain_clock.now())
-    assert {f["properties"]["code"]: f["properties"]["status"] for f in found.features} == {
+    features = json.loads(found.collection_json)["features"]
+    assert {f["properties"]["code"]: f["properties"]["status"] for f in features} == {
         "HQ01-01": "done", "HQ01-02": "not_counting"}
     clock.shift(timedelta(days=7))
     found = compliance_map(user=river.people.office, now=domain_clock.now())
@@ -158,3 +159,21 @@ def test_the_phone_pages_open(river, client):
     assert page.status_code == 200
     assert "污水直排口" in page.content.decode()
     assert client.get(reverse("rivers:field-patrol", args=[river.other_segment.pk])).status_code == 404
+
+
+def test_the_log_prints_to_pdf(river, clock, client):
+    patrol_walk(by=river.people.chief, segment=river.segment, minutes=35, clock=clock)
+    client.force_login(river.people.chief)
+    response = client.get(reverse("rivers:chief-log", args=[river.chief.pk]), {"month": "2026-11", "format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_a_segments_name_cannot_break_out_of_the_maps_data(river, client):
+    river.segment.name = "</script><script>alert(1)</script>"
+    river.segment.save(update_fields=["name"])
+    client.force_login(river.people.office)
+    page = client.get(reverse("rivers:map")).content.decode()
+    assert "<script>alert(1)" not in page
+    assert "\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)" in page
