@@ -27,7 +27,7 @@ from jiedao.cases.photos import photo_prepare
 from jiedao.catalogue.models import CatalogueItem
 from jiedao.checklists.models import ChecklistItem
 from jiedao.field.models import PatrolPolicy
-from jiedao.field.services import CLOCK_SKEW, KEY_PATTERN
+from jiedao.field.services import CLOCK_SKEW, KEY_PATTERN, Answer
 from jiedao.field.tracks import TrackRules, track_distance_m, track_extend
 from jiedao.territory.access import user_duties
 from jiedao.territory.coordinates import SUPPORTED_CRS, CoordinateError, to_wgs84
@@ -352,13 +352,6 @@ def chief_segments_assign(*, chief: RiverChief, segments, by=None) -> RiverChief
 
 
 # ---------------------------------------------------------------- patrols
-
-@dataclass(frozen=True)
-class Answer:
-    status: int
-    body: dict
-    replayed: bool = False
-
 
 def _require_patroller(by) -> None:
     if not may_patrol_rivers(user=by):

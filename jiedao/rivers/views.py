@@ -24,7 +24,7 @@ from jiedao.cases.errors import CaseError
 from jiedao.field.views import duration_words
 from jiedao.params import BadParameter, choice_param, date_param, id_or_none, id_param, page_param, text_param
 from jiedao.territory.models import Unit, UnitLevel
-from jiedao.territory.services import ImportRejected, RowError
+from jiedao.territory.services import ImportRejected, import_upload
 from jiedao.web.downloads import download
 
 from . import services
@@ -115,17 +115,11 @@ def river_map(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register_import(request: HttpRequest) -> HttpResponse:
     _keeper(request)
-    upload = request.FILES.get("file")
+    by = request.user
     try:
-        if upload is None:
-            raise ImportRejected([RowError(None, "file", _("请选择要导入的 .xlsx 或 GeoJSON 文件"))])
-        if upload.size > services.MAX_BYTES:
-            raise ImportRejected([RowError(None, "file", _("文件太大（上限 %(mb)d MB）")
-                                           % {"mb": services.MAX_BYTES // (1024 * 1024)})])
-        if (upload.name or "").lower().endswith((".geojson", ".json")):
-            result = services.register_import_geojson(data=upload.read(), by=request.user)
-        else:
-            result = services.register_import_xlsx(file=upload, by=request.user)
+        result = import_upload(request.FILES.get("file"), max_bytes=services.MAX_BYTES,
+                               from_geojson=lambda data: services.register_import_geojson(data=data, by=by),
+                               from_xlsx=lambda file: services.register_import_xlsx(file=file, by=by))
     except ImportRejected as rejected:
         messages.error(request, _("导入失败，未写入任何数据：共 %(n)d 处错误") % {"n": len(rejected.errors)})
         return _map_page(request, import_errors=rejected.errors, status=400)
