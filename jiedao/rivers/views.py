@@ -282,7 +282,7 @@ def chief_log_pdf(context: dict) -> bytes:
 
     from jiedao.reports.fonts import CJK_FONT, cjk_font_file
 
-    html = render_to_string("rivers/chief_log_pdf.html", {**context, "font": CJK_FONT,
+    html = render_to_string("reports/river_log.html", {**context, "font": CJK_FONT,
                                                            "font_url": cjk_font_file().as_uri()})
     return HTML(string=html).write_pdf()
 
