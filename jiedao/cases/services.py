@@ -390,11 +390,19 @@ def case_file(*, case: Case, by, rule: CaseRule | None = None, deadline_value: D
 def responsible_field_worker(*, case: Case):
     """The grid worker whose duty covers the case's place most closely (the 漏报's responsible
     worker); None where no grid worker covers it."""
+    return _closest_field_worker(case=case, roles=[Role.GRID_WORKER])
+
+
+def _closest_field_worker(*, case: Case, roles: list[str], exclude=None):
+    """The holder of one of `roles` whose duty lies closest above the case's place (the grid first,
+    then the community …), earlier roles first among equals; `exclude` a queryset of users left out."""
     from jiedao.territory.models import Duty
 
     codes = case.territory_path.strip("/").split("/")
-    duties = Duty.objects.filter(role=Role.GRID_WORKER, unit__code__in=codes).select_related("user", "unit")
-    best = sorted(duties, key=lambda duty: (-len(duty.unit.path), duty.user_id))
+    duties = Duty.objects.filter(role__in=roles, unit__code__in=codes).select_related("user", "unit")
+    if exclude is not None:
+        duties = duties.exclude(user_id__in=exclude)
+    best = sorted(duties, key=lambda duty: (-len(duty.unit.path), roles.index(duty.role), duty.user_id))
     return best[0].user if best else None
 
 
@@ -650,14 +658,11 @@ def default_inspector(*, case: Case, exclude=None):
     fixer nor anyone of the fixing department, whom the check would refuse (`_may_check`)."""
     from jiedao.territory.models import Duty
 
-    codes = case.territory_path.strip("/").split("/")
-    duties = (Duty.objects.filter(role__in=[Role.INSPECTOR, Role.GRID_WORKER], unit__code__in=codes)
-              .select_related("user", "unit").exclude(user=exclude))
-    if case.department_id is not None:
-        fixers = Duty.objects.filter(role__in=ORGANISATION_ROLES, organisation_id=case.department_id)
-        duties = duties.exclude(user_id__in=fixers.values("user_id"))
-    best = sorted(duties, key=lambda d: (-len(d.unit.path), d.role != Role.INSPECTOR, d.user_id))
-    return best[0].user if best else None
+    left_out = Duty.objects.filter(role__in=ORGANISATION_ROLES, organisation_id=case.department_id)
+    if exclude is not None:
+        left_out = left_out | Duty.objects.filter(user=exclude)
+    return _closest_field_worker(case=case, roles=[Role.INSPECTOR, Role.GRID_WORKER],
+                                 exclude=left_out.values("user_id"))
 
 
 def _require_field_worker(*, inspector, case: Case) -> None:

@@ -26,7 +26,7 @@ from jiedao.supervision.services import escalation_steps_seed
 from .conftest import TUESDAY_0900, report, walk_to
 
 SWEEP = "supervision-escalations-sweep"
-LEASE_SECONDS = 8  # far longer than a process takes to start, or the skip below would not be seen
+LEASE_SECONDS = 20  # far longer than a process takes to start, even on a busy machine, or the skip below would not be seen
 
 
 def sweep_process(mode: str, var) -> subprocess.Popen:
