@@ -17,7 +17,7 @@ from decimal import Decimal
 
 import shapely
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from shapely.geometry import LineString, Point, mapping, shape
 
@@ -288,4 +288,48 @@ def _works(segments) -> int:
                                         weight_t=Decimal("12"), organisation=organisation)
         services.river_work_record(by=None, work=work, weight_t=Decimal("12.5"), done_on=today - timedelta(days=33))
         made += 1
+    return made
+
+
+DEMO_WATERBODIES = (RIVER_CODE, "330199R02", "330199P01")
+DEMO_HIGHER_CHIEFS = ("周立新", "郑光明")
+
+
+def demo_rivers_wipe() -> list[int]:
+    """Delete the demo's rivers (for `seed_demo --reset`; they are seeded again afterwards): their
+    segments, chiefs, patrols with their duty works, problems (photo files too), 交办函 and works;
+    returns the ids of the cases the problems made, which the caller deletes with the other demo
+    cases (`replay.demo_cases_wipe`). Generated demo data only: other waters are not touched."""
+    from jiedao.rivers.models import (
+        Assignment,
+        AssignmentEvent,
+        PatrolBatch,
+        ProblemPhoto,
+        RiverProblem,
+        RiverWork,
+    )
+
+    segments = RiverSegment.objects.filter(waterbody__code__in=DEMO_WATERBODIES)
+    patrols = RiverPatrol.objects.filter(segment__in=segments)
+    problems = RiverProblem.objects.filter(patrol__in=patrols)
+    made = list(problems.filter(case__isnull=False).values_list("case_id", flat=True))
+    letters = Assignment.objects.filter(problem__in=problems)
+    # A letter's steps are append-only for people; generated demo letters go with their demo.
+    models.QuerySet.delete(AssignmentEvent.objects.filter(assignment__in=letters))
+    letters.delete()
+    for photo in ProblemPhoto.objects.filter(problem__in=problems).iterator():
+        photo.image.delete(save=False)
+        photo.thumbnail.delete(save=False)
+    ProblemPhoto.objects.filter(problem__in=problems).delete()
+    problems.delete()
+    DutyWork.objects.filter(source_type=ContentType.objects.get_for_model(RiverPatrol),
+                            source_id__in=list(patrols.values_list("pk", flat=True))).delete()
+    PatrolBatch.objects.filter(patrol__in=patrols).delete()
+    patrols.delete()
+    RiverWork.objects.filter(segment__in=segments).delete()
+    RiverChief.objects.filter(pk__in=list(RiverChief.objects.filter(segments__in=segments).values_list("pk", flat=True))
+                              ).delete()
+    RiverChief.objects.filter(name__in=DEMO_HIGHER_CHIEFS, user__isnull=True).delete()
+    segments.delete()
+    Waterbody.objects.filter(code__in=DEMO_WATERBODIES).delete()
     return made
