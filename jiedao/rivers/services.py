@@ -555,7 +555,7 @@ def river_patrol_submit(*, by, patrol: RiverPatrol, ended_at=None, answers=None,
     if len(note) > MAX_TEXT:
         raise InvalidInput(_("巡河情况不能超过 %(n)d 字") % {"n": MAX_TEXT}, field="note")
     with transaction.atomic():
-        locked = RiverPatrol.objects.select_for_update().select_related("chief").get(pk=patrol.pk)
+        locked = RiverPatrol.objects.select_for_update(of=("self",)).select_related("chief").get(pk=patrol.pk)
         if locked.submitted_at is not None:
             key_reuse_check(key=str(locked.client_id), stored=locked.submit_fingerprint, fingerprint=fingerprint,
                             field="client_id")
