@@ -40,6 +40,7 @@ test-pg: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 	$(BIN)/python -m bench.inspections
+	$(BIN)/python -m bench.assets
 	$(BIN)/python -m bench.duties
 	$(BIN)/python -m bench.rivers
 

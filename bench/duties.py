@@ -159,6 +159,13 @@ def _child(args) -> None:
         found.update(rows=len(rows), plans=len(compliance_by(rows, by=BY_PLAN)),
                      people=len(compliance_by(rows, by=BY_PERSON)), figure=figure_of(rows))
     compliance_s = _median_seconds(compliance)
+    if os.environ.get("BENCH_PROFILE"):
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.runcall(compliance)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
 
     def by_hand():
         """The same works: each frequency's periods touching the month, grouped like the selector's."""

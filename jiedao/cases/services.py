@@ -47,6 +47,7 @@ from .models import (
     RequestState,
 )
 from .photos import PreparedPhoto, photo_prepare
+from .signals import case_transitioned
 from .workflow import (
     ACTIONS,
     OWN_FIND_SOURCES,
@@ -162,8 +163,10 @@ class _Transition:
 
     def record(self, *, opinion: str = "", data: dict | None = None, action: str | None = None) -> CaseEvent:
         self._write()
-        return _record(case=self.case, action=action or self.action.code, from_state=self.from_state,
-                       actor=self.by, role=self.role, at=self.now, opinion=opinion, data=data)
+        event = _record(case=self.case, action=action or self.action.code, from_state=self.from_state,
+                        actor=self.by, role=self.role, at=self.now, opinion=opinion, data=data)
+        case_transitioned.send(sender=Case, case=self.case, event=event)  # inside the transaction: signals.py
+        return event
 
     def _write(self) -> None:
         if getattr(self, "_written", False):

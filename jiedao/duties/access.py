@@ -12,7 +12,7 @@
 from django.db.models import Q, QuerySet
 
 from jiedao.cases.access import may_view_dashboard
-from jiedao.territory.access import user_roles
+from jiedao.territory.access import user_duties, user_roles
 from jiedao.territory.models import Role
 
 from .models import DutyPlan, DutyWork
@@ -30,8 +30,18 @@ def may_edit_plans(*, user) -> bool:
 
 
 def may_open_duties(*, user) -> bool:
-    """The duties pages at all: a reader of everything, or someone some plan obliges."""
-    return may_read_all_duties(user=user) or bool(user.is_authenticated and plans_of_person(user))
+    """The duties pages at all: a reader of everything, or someone an active plan obliges (by name,
+    a role they hold, or their contractor) — one query on the duties already read for the request."""
+    if not user.is_authenticated:
+        return False
+    if may_read_all_duties(user=user):
+        return True
+    duties = user_duties(user)
+    organisations = {duty.organisation_id for duty in duties if duty.organisation_id}
+    roles = {duty.role for duty in duties}
+    return DutyPlan.objects.filter(is_active=True).filter(
+        Q(assignee_person=user) | Q(assignee_organisation_id__in=organisations)
+        | Q(assignee_person__isnull=True, assignee_organisation__isnull=True, assignee_role__in=roles)).exists()
 
 
 def plans_visible(*, user) -> QuerySet[DutyPlan]:

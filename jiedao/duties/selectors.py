@@ -51,7 +51,7 @@ class Obligation:
         return f"{self.plan_id}:{self.person_id or ''}:{self.organisation_id or ''}:{self.subject_id or ''}"
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ComplianceRow:
     obligation: Obligation
     period: frequency.Period
@@ -59,14 +59,14 @@ class ComplianceRow:
     done: int
     valid: int
     is_open: bool  # the period has not ended: nothing is missed yet
+    counted: int = -1  # the valid works up to what is required
+    missed: int = -1  # required − counted once the period has ended
 
-    @property
-    def counted(self) -> int:
-        return min(self.valid, self.required)
-
-    @property
-    def missed(self) -> int:
-        return 0 if self.is_open else self.required - self.counted
+    def __post_init__(self) -> None:
+        if self.counted < 0:
+            self.counted = min(self.valid, self.required)
+        if self.missed < 0:
+            self.missed = 0 if self.is_open else self.required - self.counted
 
     @property
     def status(self) -> str:
@@ -75,7 +75,7 @@ class ComplianceRow:
         return "open" if self.is_open else "missed"
 
 
-@dataclass
+@dataclass(slots=True)
 class Figure:
     """Compliance summed over rows. rate = counted ÷ required of the ended periods (None: nothing
     required yet), as a percentage with one decimal."""
@@ -95,12 +95,13 @@ class Figure:
         self.required += row.required
         self.done += row.done
         self.valid += row.valid
-        self.counted += row.counted
-        self.missed += row.missed
+        counted = row.counted
+        self.counted += counted
         if not row.is_open:
             self.closed_required += row.required
-            self.closed_counted += row.counted
+            self.closed_counted += counted
             if row.missed:
+                self.missed += row.missed
                 self.periods_missed += 1
 
     @property
@@ -150,16 +151,34 @@ def plan_obligations(plans: Iterable[DutyPlan], *, person_id: int | None = None,
                 obligations += _for_subjects(plan, who, plan_subjects, unit_id=None, unit_path=None)
         else:
             scope = scope_paths.get(plan.pk)
+            placed = _Placed(plan_subjects)
             for user_id, unit_id, path, level in holders.get(plan.assignee_role, []):
                 if plan.assignee_level and level != plan.assignee_level:
                     continue
                 if scope and not path.startswith(scope):
                     continue
-                mine = [subject for subject in plan_subjects
-                        if subject.unit_path is None or subject.unit_path.startswith(path)]
+                mine = placed.within(path)
                 obligations += _for_subjects(plan, (user_id, None), mine, unit_id=unit_id, unit_path=path)
         result[plan.pk] = obligations
     return result
+
+
+class _Placed:
+    """A plan's subjects sorted by their unit's path, so that those in a unit are one bisection
+    (a subject no unit holds goes to everyone)."""
+
+    def __init__(self, subjects: list[Subject]):
+        self.everywhere = [subject for subject in subjects if subject.unit_path is None]
+        placed = sorted((subject for subject in subjects if subject.unit_path is not None),
+                        key=lambda subject: (subject.unit_path, subject.id))
+        self.paths = [subject.unit_path for subject in placed]
+        self.subjects = placed
+
+    def within(self, path: str) -> list[Subject]:
+        # every path starting with `path` sorts between `path` and `path` + the highest character
+        low, high = bisect_left(self.paths, path), bisect_left(self.paths, path + "\U0010ffff")
+        found = self.subjects[low:high]
+        return sorted(self.everywhere + found, key=lambda subject: subject.id) if self.everywhere else found
 
 
 def _asked_for(plan: DutyPlan, person_id: int | None, organisations: set[int] | None) -> bool:
@@ -193,7 +212,7 @@ def _works_by_obligation(plans: list[DutyPlan], first: date, end: date) -> dict[
     for plan in plans:
         by_unit[plan.frequency_unit].append(plan)
     per_subject = {plan.pk: plan.per_subject for plan in plans}
-    grouped: dict[tuple, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    grouped: dict[tuple, list[tuple[date, int, int]]] = defaultdict(list)
     for unit, unit_plans in by_unit.items():
         span_start = frequency.period_of(unit, first).start
         span_end = frequency.period_of(unit, end - timedelta(days=1)).end
@@ -206,17 +225,18 @@ def _works_by_obligation(plans: list[DutyPlan], first: date, end: date) -> dict[
                 .annotate(done=Count("id"), valid=Count("id", filter=Q(is_valid=True)))
                 .values_list("plan_id", "person_id", "organisation_id", "subject_id", "on_date", "done", "valid"))
         for plan_id, person_id, organisation_id, subject_id, on_date, done, valid in rows:
-            if plan_id not in per_subject:
+            separately = per_subject.get(plan_id)
+            if separately is None:
                 continue
-            subject = subject_id if per_subject[plan_id] else None
-            for assignee in ((PERSON, person_id), (ORGANISATION, organisation_id)):
-                if assignee[1] is None:
-                    continue
-                counts = grouped[(plan_id, assignee, subject)][on_date]
-                counts[0] += done
-                counts[1] += valid
-    return {key: sorted((day, counts[0], counts[1]) for day, counts in days.items())
-            for key, days in grouped.items()}
+            subject = subject_id if separately else None
+            entry = (on_date, done, valid)
+            if person_id is not None:
+                grouped[(plan_id, (PERSON, person_id), subject)].append(entry)
+            if organisation_id is not None:
+                grouped[(plan_id, (ORGANISATION, organisation_id), subject)].append(entry)
+    for entries in grouped.values():
+        entries.sort()
+    return grouped
 
 
 def compliance_rows(*, plans: Iterable[DutyPlan], first: date, end: date, today: date,
@@ -230,19 +250,31 @@ def compliance_rows(*, plans: Iterable[DutyPlan], first: date, end: date, today:
     calendar = working_calendar()
     works = _works_by_obligation(plans, first, end)
     rows: list[ComplianceRow] = []
+    periods_of: dict[frequency.Schedule, list[frequency.Period]] = {}  # plans share schedules
     for plan in plans:
-        periods = plan.schedule.required_periods(first, end, calendar)
+        schedule = plan.schedule
+        periods = periods_of.get(schedule)
+        if periods is None:
+            periods = periods_of[schedule] = schedule.required_periods(first, end, calendar)
         if not periods:
             continue
         for obligation in obligations.get(plan.pk, []):
             found = works.get((plan.pk, obligation.assignee, obligation.subject_id), [])
             days = [day for day, _done, _valid in found]
+            required = plan.times_per_period
             for period in periods:
-                low, high = bisect_left(days, period.start), bisect_left(days, period.end)
-                done = sum(found[index][1] for index in range(low, high))
-                valid = sum(found[index][2] for index in range(low, high))
-                rows.append(ComplianceRow(obligation=obligation, period=period, required=plan.times_per_period,
-                                          done=done, valid=valid, is_open=period.end > today))
+                is_open = period.end > today
+                low = bisect_left(days, period.start) if days else 0
+                high = bisect_left(days, period.end, low) if days else 0
+                if low == high:
+                    rows.append(ComplianceRow(obligation, period, required, 0, 0, is_open, 0,
+                                              0 if is_open else required))
+                    continue
+                done = valid = 0
+                for index in range(low, high):
+                    done += found[index][1]
+                    valid += found[index][2]
+                rows.append(ComplianceRow(obligation, period, required, done, valid, is_open))
     return rows
 
 

@@ -22,7 +22,7 @@ from jiedao.territory.models import Organisation, Unit
 
 from . import access
 from .forms import PlanForm
-from .models import DutyKind, DutyPlan, DutyWork, InvalidReason, MissedDuty
+from .models import DutyKind, DutyPlan, DutyWork, MissedDuty
 from .registry import subject_kind, subject_kind_label
 from .selectors import (
     BY_ORGANISATION,
@@ -42,6 +42,8 @@ from .services import PlanRefused, duty_plan_save
 PLANS_PER_PAGE = 50
 WORKS_SHOWN = 200
 ROWS_SHOWN = 300
+MINE_WORKS_SHOWN = 15
+MINE_MISSED_SHOWN = 10
 
 
 def _today() -> date:
@@ -112,7 +114,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         **period, "page": page, "plans": [(plan, figures.get(plan.pk), subject_kind_label(plan.subject_kind),
                                            subject_kind(plan.subject_kind) is not None) for plan in shown],
         "kinds": DutyKind.choices, "kind": kind, "state": state,
-        "kind_figures": [(label, kinds_figures.get(code)) for code, label in DutyKind.choices],
+        "kind_figures": [(label, kinds_figures[code]) for code, label in DutyKind.choices if code in kinds_figures],
         "may_edit": access.may_edit_plans(user=request.user),
         "may_read_all": access.may_read_all_duties(user=request.user),
     })
@@ -253,17 +255,33 @@ def mine(request: HttpRequest) -> HttpResponse:
     today = _today()
     due = duties_due(person=request.user, on=today)
     works = list(DutyWork.objects.filter(_mine_filter(request.user), on_date__gte=today - timedelta(days=6))
-                 .select_related("plan", "subject_type").order_by("-started_at", "-pk")[:50])
+                 .select_related("plan", "subject_type").order_by("-started_at", "-pk")[:MINE_WORKS_SHOWN])
     subjects = _subject_names(works)
     week_first = today - timedelta(days=today.weekday())
-    missed = (MissedDuty.objects.filter(period_start__gte=today - timedelta(days=90))
-              .filter(_mine_filter(request.user)).select_related("plan").order_by("-period_start")[:20])
+    missed = list(MissedDuty.objects.filter(period_start__gte=today - timedelta(days=90))
+                  .filter(_mine_filter(request.user)).select_related("plan").order_by("-period_start", "pk")
+                  [:MINE_MISSED_SHOWN])
+    missed_subjects = _missed_subject_names(missed)
     rows = [item.row for group in (due.today, due.this_week, due.later, due.done) for item in group]
     return render(request, "duties/mine.html", {
         "today": today, "week_first": week_first, "due": due, "figure": figure_of(rows),
         "works": [(work, subjects.get((work.subject_type_id, work.subject_id), work.subject_id)) for work in works],
-        "missed": missed, "reasons": dict(InvalidReason.choices),
+        "missed": [(item, missed_subjects.get((item.plan.subject_kind, item.subject_id), "")) for item in missed],
+        "month": f"{today:%Y-%m}",
     })
+
+
+def _missed_subject_names(missed: list[MissedDuty]) -> dict:
+    wanted: dict[str, set[int]] = {}
+    for item in missed:
+        if item.subject_id:
+            wanted.setdefault(item.plan.subject_kind, set()).add(item.subject_id)
+    names = {}
+    for key, ids in wanted.items():
+        kind = subject_kind(key)
+        if kind is not None:
+            names.update({(key, obj.pk): str(obj) for obj in kind.queryset(items=ids)})
+    return names
 
 
 def _mine_filter(user) -> Q:

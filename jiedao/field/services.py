@@ -95,10 +95,11 @@ def _submission_once(*, key: str, by, kind: str, run: Callable[[], tuple[int, di
 
 def field_report(*, by, key: str, item: CatalogueItem, longitude, latitude, crs: str = "wgs84",
                  description: str = "", address: str = "", photos=(), after_photos=(), self_handled: bool = False,
-                 patrol_client_id: str = "", fingerprint: str = "") -> Answer:
+                 patrol_client_id: str = "", fingerprint: str = "", also=None) -> Answer:
     """A report from the field (source 网格员巡查). The case's client key is the device's key
     namespaced by person, so the case loop's own idempotency holds even without this table.
-    `fingerprint` (of the request body) is kept with the key: a replay with another body is refused."""
+    `fingerprint` (of the request body) is kept with the key: a replay with another body is refused.
+    `also` is passed to `case_report` (the asset the case names, jiedao/assets)."""
     _require_field_user(by)
     key = _require_key(key)
     patrol_id = _patrol_uuid(patrol_client_id)
@@ -107,7 +108,7 @@ def field_report(*, by, key: str, item: CatalogueItem, longitude, latitude, crs:
         case, created = case_services.case_report_once(
             by=by, source=CaseSource.PATROL, item=item, longitude=longitude, latitude=latitude, crs=crs or "wgs84",
             description=description, address=address, photos=photos, after_photos=after_photos,
-            self_handled=self_handled, client_key=f"field:{by.pk}:{key}",
+            self_handled=self_handled, client_key=f"field:{by.pk}:{key}", also=also,
         )
         patrol = Patrol.objects.filter(client_id=patrol_id, user=by).first() if patrol_id else None
         if patrol is not None:

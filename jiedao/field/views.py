@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from jiedao.addresses.maps import map_reference
+from jiedao.assets.services import asset_for_report, asset_link_for
 from jiedao.cases.errors import CaseError, InvalidInput
 from jiedao.cases.idempotency import request_fingerprint
 from jiedao.cases.selectors import cases_visible_to
@@ -55,6 +56,8 @@ SHELL_ASSETS = [
     "inspections/sheet.js",
     # the river patrol (jiedao/rivers: /field/rivers/)
     "rivers/patrol.js", "rivers/rivers.css",
+    # the nearest assets on the report form (jiedao/assets; offline it offers none)
+    "assets/assets.js", "assets/assets.css",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
 SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start", "rivers:field-start"]
@@ -403,6 +406,9 @@ def _patrol_body(patrol: Patrol) -> dict:
 @field_api
 def api_report(request: HttpRequest) -> HttpResponse:
     data = request.POST
+    longitude, latitude = (data.get("longitude") or "").strip() or None, (data.get("latitude") or "").strip() or None
+    asset = asset_for_report(asset_id=data.get("asset"), longitude=longitude, latitude=latitude,
+                             crs=data.get("crs") or "wgs84")
     answer = services.field_report(
         by=request.user, key=data.get("key"), item=_catalogue_item(data.get("item")),
         longitude=(data.get("longitude") or "").strip() or None, latitude=(data.get("latitude") or "").strip() or None,
@@ -410,6 +416,7 @@ def api_report(request: HttpRequest) -> HttpResponse:
         photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
         self_handled=(data.get("self_handled") or "").lower() in {"1", "true", "on", "yes"},
         patrol_client_id=data.get("patrol", ""), fingerprint=_form_fingerprint(request),
+        also=asset_link_for(asset, by=request.user),
     )
     return answer_json(answer)
 

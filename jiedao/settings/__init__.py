@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "jiedao.campaigns",
     "jiedao.duties",
     "jiedao.benchmarks",
+    "jiedao.assets",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiedao import clock
 from jiedao.addresses.maps import map_reference
 from jiedao.addresses.selectors import location_words
+from jiedao.assets.services import asset_for_report, asset_link_for
 from jiedao.cases import services
 from jiedao.cases.access import (
     allowed_actions,
@@ -261,19 +262,22 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         values = {name: request.POST.get(name, "").strip() for name in
                   ("item", "item_query", "longitude", "latitude", "crs", "address", "description", "source",
-                   "reporter_name", "reporter_phone")}
+                   "reporter_name", "reporter_phone", "asset")}
         values["self_handled"] = request.POST.get("self_handled") == "on"
         item = CatalogueItem.objects.filter(pk=id_or_none(values["item"]), is_active=True).first()
         try:
             if item is None:
                 raise InvalidInput(_("请选择问题分类"), field="item")
+            # The asset picked from the nearest ones: the case names it (jiedao/assets), in the same transaction.
+            asset = asset_for_report(asset_id=values["asset"], longitude=values["longitude"],
+                                     latitude=values["latitude"], crs=values["crs"] or "wgs84")
             case = services.case_report(
                 by=user, source=values["source"], item=item,
                 longitude=values["longitude"] or None, latitude=values["latitude"] or None,
                 crs=values["crs"] or "wgs84", description=values["description"], address=values["address"],
                 photos=request.FILES.getlist("photos"), after_photos=request.FILES.getlist("after_photos"),
                 self_handled=values["self_handled"], reporter_name=values["reporter_name"],
-                reporter_phone=values["reporter_phone"],
+                reporter_phone=values["reporter_phone"], also=asset_link_for(asset, by=user),
             )
         except CaseError as error:
             errors[error.field or "form"] = str(error.message)

@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
+from jiedao.assets.models import MaintenancePhoto
 from jiedao.audit.models import EventKind, Outcome, SecurityEvent
 from jiedao.audit.services import security_event_record
 from jiedao.benchmarks.models import EvidenceFile
@@ -71,6 +72,8 @@ def _facts() -> dict:
                            if name),
         # the demo campaign's evidence photos (专项行动), each with a thumbnail
         "campaign_photos": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
+        # the demo's maintenance photos of assets (部件养护巡检), each with a thumbnail
+        "maintenance_photos": list(MaintenancePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "security": list(SecurityEvent.objects.order_by("pk").values_list("pk", "kind", "actor_name")),
     }
 
@@ -160,7 +163,8 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
     assert manifest["tables"]["cases.case"]["rows"] == len(round_trip.source["cases"])
     photo_rows = len(round_trip.source["photos"]) + len(round_trip.source["inspection_photos"])
     assert manifest["media"]["files"] == (2 * photo_rows + len(round_trip.source["evidence"])
-                                          + 2 * len(round_trip.source["campaign_photos"]))
+                                          + 2 * len(round_trip.source["campaign_photos"])
+                                          + 2 * len(round_trip.source["maintenance_photos"]))
     assert manifest["media"]["missing"] == []
 
 

@@ -163,3 +163,20 @@ def test_an_editor_changes_a_plan_and_others_may_not(client, contracted):
     assert sorted(ours.targets.values_list("object_id", flat=True)) == sorted(
         [duty_world.roads.taoyuan.pk, duty_world.roads.lane.pk])
 
+
+
+def test_a_village_chief_sees_only_their_own_obligations_on_a_role_plan(client, duty_world):
+    world, people = duty_world.world, duty_world.people
+    plan = plan_make(name="村级河长周巡河", assignee_role=Role.RIVER_CHIEF, assignee_level=UnitLevel.COMMUNITY,
+                     target_filter={"level": UnitLevel.COMMUNITY})
+    start = at(2026, 11, 10, 9)
+    duty_work_record(kind=DutyKind.PATROL, subject=world.liuan, person=people.liuan_chief, started_at=start,
+                     ended_at=start + timedelta(hours=1))
+    client.force_login(people.taoyuan_chief)
+    with time_machine.travel(at(2026, 11, 30, 10), tick=False):
+        body = client.get(f"/duties/plans/{plan.pk}/?month=2026-11").content.decode()
+        works = client.get(f"/duties/works/?plan={plan.pk}&month=2026-11").content.decode()
+        mine = client.get("/duties/mine/").content.decode()
+    assert world.taoyuan.name in body and world.liuan.name not in body
+    assert world.liuan.name not in works
+    assert "村级河长周巡河" in mine and world.taoyuan.name in mine

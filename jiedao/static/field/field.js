@@ -465,6 +465,7 @@
       text.textContent = words;
       dot.className = "location-line__dot " + (good ? "is-good" : "is-rough");
       if (map) { placeMarker(L.latLng(lat, lon), false); }
+      document.dispatchEvent(new CustomEvent("jiedao:point-picked", { detail: { lon: longitude.value, lat: latitude.value } }));
     }
 
     function placeMarker(latlng, fromMap) {
@@ -551,6 +552,8 @@
       var fields = [["item", chosen.value], ["longitude", longitude.value], ["latitude", latitude.value],
                     ["crs", "wgs84"], ["description", form.elements.description.value]];
       if (addressText && addressText.value) { fields.push(["address", addressText.value]); }
+      var asset = form.querySelector("input[name=asset]:checked");
+      if (asset && asset.value) { fields.push(["asset", asset.value]); }
       if (selfHandled && selfHandled.checked) { fields.push(["self_handled", "true"]); }
       var item = outboxItem({ kind: "report", url: config.urls.report, label: T.report + "：" + chosen.dataset.name });
       fields.unshift(["key", item.key]);
@@ -564,6 +567,8 @@
         toast(navigator.onLine ? T.saved : T.savedOffline);
         form.elements.description.value = "";
         if (addressText) { addressText.value = ""; }
+        var nearestList = document.querySelector("[data-nearest-list]");
+        if (nearestList) { nearestList.textContent = ""; }
         var addressQuery = document.getElementById("address-query");
         if (addressQuery) { addressQuery.value = ""; }
         addressPicked = false;

@@ -110,6 +110,8 @@
       latitude.value = latlng.lat.toFixed(7);
       if (text) { text.textContent = latlng.lng.toFixed(6) + ", " + latlng.lat.toFixed(6); }
       if (zoomIn) { map.setView(latlng, Math.max(map.getZoom(), 17)); }
+      // Whoever offers something near the point (the nearest assets, static/assets/assets.js) listens.
+      document.dispatchEvent(new CustomEvent("jiedao:point-picked", { detail: { lon: longitude.value, lat: latitude.value } }));
     }
 
     if (longitude.value && latitude.value) {

@@ -14,6 +14,7 @@ from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.addresses import demo_addresses_seed
+from jiedao.demo.assets import demo_assets_seed, demo_assets_wipe
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.duties import demo_duties_seed
@@ -60,6 +61,7 @@ class Command(BaseCommand):
         say(f"people: {len(roster)} sign-ins, password {DEMO_PASSWORD!r} ({people_written} rows written)")
 
         if reset:
+            say(f"reset: {demo_assets_wipe()} demo asset rows deleted")
             deleted = demo_cases_wipe()
             say(f"reset: {deleted} demo rows deleted")
         existing = demo_cases_exist()
@@ -92,6 +94,7 @@ class Command(BaseCommand):
             say(f"红黑榜: last month's ranking published for {published} rule(s)")
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
+        say(demo_assets_seed(people=people))
         # Before the duties' sweep, so the chiefs' missed patrols are the ones this year really missed.
         say(demo_rivers_seed(territory=territory))
         say(demo_duties_seed())
