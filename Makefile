@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.inspections
 	$(BIN)/python -m bench.assets
 	$(BIN)/python -m bench.duties
+	$(BIN)/python -m bench.rivers
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

@@ -10,6 +10,8 @@ urlpatterns = [
     path("open311/", include("jiedao.open311.urls")),
     # before the field app's: /field/inspections/… is the inspection sheet on the phone
     path("", include("jiedao.inspections.urls")),
+    # /rivers/… and the river patrol on the phone (/field/rivers/…), also before the field app's
+    path("", include("jiedao.rivers.urls")),
     path("field/", include("jiedao.field.urls")),
     path("notifications/", include("jiedao.supervision.urls")),
     path("accountability/", include("jiedao.accountability.urls")),

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from jiedao.params import choice_param, id_param, page_param, text_param
 from jiedao.portal.ratelimits import HOUR, Limit, client_ip, hit
 from jiedao.reports.xlsx import Column, Sheet, sheets_to_xlsx
-from jiedao.territory.services import ImportRejected, RowError
+from jiedao.territory.services import ImportRejected, import_upload
 from jiedao.web.downloads import download
 
 from . import services
@@ -113,18 +113,9 @@ def register(request: HttpRequest) -> HttpResponse:
 @require_POST
 def register_import(request: HttpRequest) -> HttpResponse:
     _require_editor(request)
-    upload = request.FILES.get("file")
     try:
-        if upload is None:
-            raise ImportRejected([RowError(None, "file", _("请选择要导入的 .xlsx 或 GeoJSON 文件"))])
-        if upload.size > services.MAX_BYTES:
-            raise ImportRejected([RowError(None, "file", _("文件太大（上限 %(mb)d MB）")
-                                           % {"mb": services.MAX_BYTES // (1024 * 1024)})])
-        name = (upload.name or "").lower()
-        if name.endswith((".geojson", ".json")):
-            result = services.register_import_geojson(data=upload.read())
-        else:
-            result = services.register_import_xlsx(file=upload)
+        result = import_upload(request.FILES.get("file"), max_bytes=services.MAX_BYTES,
+                               from_geojson=services.register_import_geojson, from_xlsx=services.register_import_xlsx)
     except ImportRejected as rejected:
         messages.error(request, _("导入失败，未写入任何数据：共 %(n)d 处错误") % {"n": len(rejected.errors)})
         return _roads_page(request, import_errors=rejected.errors, status=400)

@@ -74,6 +74,8 @@ REQUEST_ACTIONS = {
 REPORTING_ROLES = frozenset({
     Role.GRID_WORKER, Role.INSPECTOR, Role.INTAKE_CLERK, Role.SHIFT_LEAD, Role.LEADER, Role.AREA_LEADER,
     Role.FIRST_RESPONSIBLE, Role.DISPATCHER, Role.SUPERVISOR,
+    # 河长制 (standards.md §5): a problem found on a river patrol becomes a case (source 河长巡河).
+    Role.RIVER_CHIEF, Role.RIVER_ASSISTANT, Role.RIVER_PATROLLER, Role.CLEANER,
 })
 
 

@@ -54,11 +54,13 @@ SHELL_ASSETS = [
     "field/icons/icon-192.png", "field/icons/icon-512.png",
     # the inspection sheet (jiedao/inspections: /field/inspections/)
     "inspections/sheet.js",
+    # the river patrol (jiedao/rivers: /field/rivers/)
+    "rivers/patrol.js", "rivers/rivers.css",
     # the nearest assets on the report form (jiedao/assets; offline it offers none)
     "assets/assets.js", "assets/assets.css",
 ]
 # … and the pages themselves (fetched fresh whenever there is signal).
-SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start"]
+SHELL_PAGES = ["field:home", "field:report", "field:queue", "inspections:field-start", "rivers:field-start"]
 
 
 # ---------------------------------------------------------------- access

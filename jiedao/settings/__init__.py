@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "jiedao.addresses",
     "jiedao.checklists",
     "jiedao.inspections",
+    "jiedao.rivers",
     "jiedao.supervision",
     "jiedao.evaluation",
     "jiedao.accountability",

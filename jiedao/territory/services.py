@@ -77,6 +77,20 @@ class ImportRejected(Exception):
         self.errors = errors
 
 
+def import_upload(upload, *, max_bytes: int, from_geojson, from_xlsx) -> ImportResult:
+    """Read an uploaded register file: `.geojson`/`.json` by `from_geojson(data=bytes)`, anything
+    else as `.xlsx` by `from_xlsx(file=upload)`. No file, or one over `max_bytes`, is refused like a
+    bad row (`ImportRejected`), before anything is read."""
+    if upload is None:
+        raise ImportRejected([RowError(None, "file", _("请选择要导入的 .xlsx 或 GeoJSON 文件"))])
+    if upload.size > max_bytes:
+        raise ImportRejected([RowError(None, "file", _("文件太大（上限 %(mb)d MB）")
+                                       % {"mb": max_bytes // (1024 * 1024)})])
+    if (upload.name or "").lower().endswith((".geojson", ".json")):
+        return from_geojson(data=upload.read())
+    return from_xlsx(file=upload)
+
+
 # ---------------------------------------------------------------------------------------------
 # Departments
 

@@ -35,9 +35,9 @@ def test_another_model_under_a_taken_key_is_refused(duty_world):
 
 
 def test_an_unknown_key_resolves_to_nothing_and_says_unregistered(duty_world):
-    assert subjects_resolve(key="river_segment") == []
-    assert subject_kind_label("river_segment") == "river_segment（未登记）"
-    plan = plan_make(subject_kind="river_segment", assignee_role=Role.RIVER_CHIEF)
+    assert subjects_resolve(key="ferry_crossing") == []
+    assert subject_kind_label("ferry_crossing") == "ferry_crossing（未登记）"
+    plan = plan_make(subject_kind="ferry_crossing", assignee_role=Role.RIVER_CHIEF)
     assert plan_obligations([plan]) == {plan.pk: []}
 
 

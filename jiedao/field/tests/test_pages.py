@@ -48,7 +48,7 @@ def test_the_service_worker_is_javascript_scoped_to_the_field_app_and_lists_the_
     for asset in ("/static/vendor/leaflet/leaflet.js", "/static/vendor/leaflet/leaflet.css",
                   "/static/css/jiedao.css", "/static/field/field.js", "/static/field/field.css"):
         assert f'"{asset}"' in body
-    assert '["/field/", "/field/report/", "/field/queue/", "/field/inspections/"]' in body
+    assert '["/field/", "/field/report/", "/field/queue/", "/field/inspections/", "/field/rivers/"]' in body
     assert "{{" not in body and "{%" not in body
 
 

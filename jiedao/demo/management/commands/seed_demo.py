@@ -21,6 +21,7 @@ from jiedao.demo.duties import demo_duties_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
+from jiedao.demo.rivers import demo_rivers_seed
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
 from jiedao.territory.services import organisations_seed_default
 
@@ -94,6 +95,8 @@ class Command(BaseCommand):
         say(demo_campaign_seed(territory=territory, people=people, reset=reset))
         say(f"对标创建: {demo_benchmarks_seed(people=people)}")
         say(demo_assets_seed(people=people))
+        # Before the duties' sweep, so the chiefs' missed patrols are the ones this year really missed.
+        say(demo_rivers_seed(territory=territory))
         say(demo_duties_seed())
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
