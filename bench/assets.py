@@ -15,25 +15,18 @@ The database (`jiedao_bench_assets` on BENCH_PG_SERVER) is built for the run and
 import argparse
 import os
 import random
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.common import run_in_own_database
+
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 NAME = "jiedao_bench_assets"
 CLASSES = [("01037", "路灯"), ("01002", "污水井盖"), ("01003", "雨水井盖"), ("01004", "雨水箅子"), ("03005", "垃圾箱"),
            ("03001", "公共厕所")]
 WEST, SOUTH, SIZE, GRIDS_PER_SIDE = 120.10, 30.20, 0.05, 7
 
-
-def _reset_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{NAME}"')
 
 
 def _build(count: int):
@@ -139,17 +132,7 @@ def main() -> None:
     if args.child:
         _child(args)
         return
-    _reset_database()
-    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{NAME}", "DJANGO_SETTINGS_MODULE": "jiedao.settings"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    try:
-        subprocess.run([sys.executable, "-m", "bench.assets", "--child", *sys.argv[1:]], cwd=ROOT, env=env,
-                       check=True)
-    finally:
-        import psycopg
-
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+    run_in_own_database(module="bench.assets", name=NAME, argv=sys.argv[1:])
 
 
 if __name__ == "__main__":

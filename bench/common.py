@@ -126,3 +126,23 @@ def child_env(url: str) -> dict[str, str]:
 
 def run_child(module: str, args: list[str], *, url: str, timeout: float) -> None:
     subprocess.run([PYTHON, "-m", module, *args], cwd=ROOT, env=child_env(url), check=True, timeout=timeout)
+
+
+def run_in_own_database(*, module: str, name: str, argv: list[str]) -> None:
+    """A bench that builds its own world: `name` created afresh on PG_SERVER, migrated, `module` run
+    in a child process (`--child`) against it, and dropped afterwards whatever happened."""
+    import psycopg
+
+    def admin():
+        return psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True)
+
+    with admin() as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    env = {**os.environ, "DATABASE_URL": f"{PG_SERVER}/{name}", "DJANGO_SETTINGS_MODULE": "jiedao.settings"}
+    try:
+        subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PYTHON, "-m", module, "--child", *argv], cwd=ROOT, env=env, check=True)
+    finally:
+        with admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -14,23 +14,16 @@ The database (`jiedao_bench_duties` on BENCH_PG_SERVER) is built for the run and
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
 
+from bench.common import run_in_own_database
+
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
 NAME = "jiedao_bench_duties"
 UNITS = ("day", "week", "xun", "month", "quarter", "year")
 
-
-def _reset_database() -> None:
-    import psycopg
-
-    with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{NAME}"')
 
 
 def _build(plans: int, works: int, people: int) -> dict:
@@ -203,17 +196,7 @@ def main() -> None:
     if args.child:
         _child(args)
         return
-    _reset_database()
-    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{NAME}", "DJANGO_SETTINGS_MODULE": "jiedao.settings"}
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
-    try:
-        subprocess.run([sys.executable, "-m", "bench.duties", "--child", *sys.argv[1:]], cwd=ROOT, env=env,
-                       check=True)
-    finally:
-        import psycopg
-
-        with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{NAME}" WITH (FORCE)')
+    run_in_own_database(module="bench.duties", name=NAME, argv=sys.argv[1:])
 
 
 if __name__ == "__main__":
