@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiedao.duties",
     "jiedao.benchmarks",
     "jiedao.assets",
+    "jiedao.greening",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",

@@ -18,6 +18,7 @@ from jiedao.demo.assets import demo_assets_seed, demo_assets_wipe
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
 from jiedao.demo.duties import demo_duties_seed
+from jiedao.demo.greening import demo_greening_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
@@ -98,6 +99,7 @@ class Command(BaseCommand):
         # Before the duties' sweep, so the chiefs' missed patrols are the ones this year really missed.
         say(demo_rivers_seed(territory=territory))
         say(demo_duties_seed())
+        say(demo_greening_seed(territory=territory, people=people))
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
