@@ -21,6 +21,7 @@ urlpatterns = [
     path("checklists/", include("jiedao.checklists.urls")),
     path("addresses/", include("jiedao.addresses.urls")),
     path("assets/", include("jiedao.assets.urls")),
+    path("soil/", include("jiedao.soil.urls")),
     path("p/addresses/", include("jiedao.addresses.public_urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),

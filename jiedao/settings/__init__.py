@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "jiedao.duties",
     "jiedao.benchmarks",
     "jiedao.assets",
+    "jiedao.soil",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",
