@@ -10,7 +10,7 @@ from shapely.geometry import shape
 from jiedao import clock
 from jiedao.soil import services
 from jiedao.soil.models import LandUseClass, MonitoringPoint, ProjectStatus, RemediationProject
-from jiedao.territory.models import Organisation, Unit, UnitLevel
+from jiedao.territory.models import Organisation, OrganisationKind, Unit, UnitLevel
 
 POINTS = 10
 # (parameter, value, unit) per point index for the latest sample; the rest are background values.
@@ -56,7 +56,7 @@ def demo_soil_seed() -> str:
                 sampled_by="区环境监测站", ph="6.0", today=today,
                 values=[services.MeasuredValue(parameter=p, value=v, unit=u) for p, (v, u) in measured.items()])
             written += 1
-    department = Organisation.objects.order_by("code").first()
+    department = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("code").first()
     RemediationProject.objects.create(point=points[5], name="镉污染农田安全利用", department=department,
                                       started_on=today - timedelta(days=20), planned_end_on=today + timedelta(days=340),
                                       status=ProjectStatus.UNDERWAY)
