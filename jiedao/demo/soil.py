@@ -1,6 +1,6 @@
 """Demo soil monitoring: ten points over the villages and communities (farmland in the villages,
 construction land in the communities), two samples each; a few values above the 筛选值 and one above
-the 管制值 (which becomes a 90002 土壤污染 case through the soil service), and two remediation projects."""
+the 管制值 (left flagged, not a case: the demo's case numbers belong to the replay, which a reset renumbers from 1), and two remediation projects."""
 
 from datetime import timedelta
 
@@ -53,7 +53,7 @@ def demo_soil_seed() -> str:
                 measured.pop("Zn")
             services.sample_record(
                 by=admin, point_code=point.code, sampled_on=today - timedelta(days=30 * months_ago),
-                sampled_by="区环境监测站", ph="6.0", today=today,
+                sampled_by="区环境监测站", ph="6.0", today=today, report_cases=False,
                 values=[services.MeasuredValue(parameter=p, value=v, unit=u) for p, (v, u) in measured.items()])
             written += 1
     department = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).order_by("code").first()

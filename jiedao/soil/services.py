@@ -125,7 +125,7 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def sample_record(*, by, point_code: str, sampled_on: date | None, sampled_by: str, ph: str,
-                  values: list[MeasuredValue], today: date) -> SoilSample:
+                  values: list[MeasuredValue], today: date, report_cases: bool = True) -> SoilSample:
     """Checks every field first and refuses with all the reasons; then writes the sample, its values
     and any case in one transaction."""
     errors: dict[str, str] = {}
@@ -177,7 +177,7 @@ def sample_record(*, by, point_code: str, sampled_on: date | None, sampled_by: s
             level = assess(mg_per_kg, limit_for(limits, parameter=parameter, ph=ph_value))
             row = SampleValue.objects.create(sample=sample, parameter=parameter, value=number, unit=unit.strip(),
                                              value_mg_per_kg=mg_per_kg, level=level)
-            if level == Level.ABOVE_CONTROL:
+            if level == Level.ABOVE_CONTROL and report_cases:
                 _case_for(row, point=point, by=by)
     return sample
 
