@@ -22,6 +22,7 @@ urlpatterns = [
     path("addresses/", include("jiedao.addresses.urls")),
     path("assets/", include("jiedao.assets.urls")),
     path("greening/", include("jiedao.greening.urls")),
+    path("soil/", include("jiedao.soil.urls")),
     path("p/addresses/", include("jiedao.addresses.public_urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),

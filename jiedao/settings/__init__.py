@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "jiedao.benchmarks",
     "jiedao.assets",
     "jiedao.greening",
+    "jiedao.soil",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",

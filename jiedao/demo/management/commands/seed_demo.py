@@ -23,6 +23,7 @@ from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_insp
 from jiedao.demo.leaders import demo_leaders_seed
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.rivers import demo_rivers_seed
+from jiedao.demo.soil import demo_soil_seed
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
 from jiedao.territory.services import organisations_seed_default
 
@@ -100,6 +101,7 @@ class Command(BaseCommand):
         say(demo_rivers_seed(territory=territory))
         say(demo_duties_seed())
         say(demo_greening_seed(territory=territory, people=people))
+        say(demo_soil_seed())
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
