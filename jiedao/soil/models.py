@@ -69,8 +69,12 @@ class SoilLimit(models.Model):
         verbose_name = _("土壤限值")
         verbose_name_plural = _("土壤限值")
         constraints = [
+            # one limit per class, parameter and pH band; a class without bands (ph_above empty) once
+            # per parameter — two partial constraints, which SQLite and PostgreSQL both enforce
             models.UniqueConstraint(fields=["land_use_class", "parameter", "ph_above"], name="soil_limit_once",
-                                    nulls_distinct=False),
+                                    condition=models.Q(ph_above__isnull=False)),
+            models.UniqueConstraint(fields=["land_use_class", "parameter"], name="soil_limit_once_unbanded",
+                                    condition=models.Q(ph_above__isnull=True)),
         ]
 
     def __str__(self) -> str:

@@ -96,3 +96,19 @@ def test_a_secretary_cannot_enter_samples(soil):
         record(soil, by=soil.people.secretary)
     assert refused.value.errors == {"point": "未知的监测点位"}
     assert SoilSample.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_limit_is_kept_once_per_class_parameter_and_band_on_every_database():
+    from django.db import IntegrityError, transaction
+
+    from jiedao.soil.models import LandUseClass, SoilLimit
+
+    land = LandUseClass.objects.create(code="test-2", name="测试用地", is_farmland=False)
+    SoilLimit.objects.create(land_use_class=land, parameter="Cd", screening_value=65, source="测试")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SoilLimit.objects.create(land_use_class=land, parameter="Cd", screening_value=20, source="测试")
+    SoilLimit.objects.create(land_use_class=land, parameter="Cd", ph_above=5.5, ph_up_to=6.5, screening_value=0.3,
+                             source="测试")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SoilLimit.objects.create(land_use_class=land, parameter="Cd", ph_above=5.5, screening_value=0.4, source="测试")
