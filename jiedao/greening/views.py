@@ -89,10 +89,15 @@ def _planting_of(request: HttpRequest, pk: int):
 
 
 def _detail(request: HttpRequest, planting, *, check_form=None, check_errors=None, status=200) -> HttpResponse:
+    from jiedao.cases.models import Case
+    from jiedao.cases.selectors import cases_in_reach
+
     policy = policy_current()
+    # The case a 拆违还绿 follows, as every case named on a page: by the case pages' rule, else only counted.
+    linked = cases_in_reach(user=request.user, cases=Case.objects.filter(pk=planting.case_id))
     return render(request, "greening/planting_detail.html", {
         "status": planting_status(planting=planting, policy=policy, today=_today()),
-        "planting": planting, "checks": planting.checks.select_related("checked_by")[:100], "policy": policy,
+        "planting": planting, "linked_case": linked.visible.first(), "linked_hidden": linked.hidden_count, "checks": planting.checks.select_related("checked_by")[:100], "policy": policy,
         "may_check": may_enter_at(user=request.user, territory_path=planting.territory_path,
                                   maintainer_id=planting.maintainer_id),
         "check_form": check_form or {"planting": planting.pk, "checked_on": _today().isoformat()},

@@ -209,3 +209,19 @@ def test_a_secretary_may_not_record_a_check(client, world, gardens):
                           {"planting": planting.pk, "checked_on": "2026-04-01", "surviving": "100"})
     assert refused.status_code == 400
     assert SurvivalCheck.objects.count() == 0
+
+
+def test_the_linked_case_is_named_only_to_who_may_open_it(world, gardens, clock, client, django_user_model):
+    from jiedao.territory.models import Duty, Role
+
+    case = report(world)
+    planting = plant(world, gardens, kind=PlantingKind.DEMOLITION, case_number=case.number)
+    gardener = django_user_model.objects.create_user(username="gardener", password="pass-1234")
+    Duty.objects.create(user=gardener, role=Role.DEPARTMENT_HANDLER, organisation=gardens)
+
+    client.force_login(world.people.leader)
+    assert case.number in client.get(f"/greening/{planting.pk}/").content.decode()
+    client.force_login(gardener)  # reads the plantings its department keeps, not the case of another
+    page = client.get(f"/greening/{planting.pk}/")
+    assert page.status_code == 200
+    assert case.number not in page.content.decode() and "不在您的范围内" in page.content.decode()
