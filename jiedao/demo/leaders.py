@@ -4,6 +4,8 @@ waiting for dispatch. Driven through the case services with the clock set back, 
 
 from datetime import timedelta
 
+from django.db.models import Max
+
 from jiedao import clock
 from jiedao.cases import services
 from jiedao.cases.errors import CaseError
@@ -29,7 +31,8 @@ def demo_leaders_seed() -> dict[str, int]:
     for n, case in enumerate(overdue):
         # Half were supervised a week ago with three days to act (and did not): the register's 督办未落实.
         at = now - timedelta(days=7) if n % 2 == 0 else now - timedelta(hours=3)
-        if at <= case.dispatched_at:
+        # Never before the case's last step (a suspension that ended lately, say): the timeline stays in order.
+        if at <= case.events.aggregate(last=Max("at"))["last"]:
             continue
         with clock.frozen(at):
             try:

@@ -28,6 +28,18 @@ from .downloads import download
 
 # ---------------------------------------------------------------- the leader's view
 
+@login_required
+@require_GET
+def themes(request: HttpRequest) -> HttpResponse:
+    """专题: the theme pages the reader may open (`web.themes`); none → 403."""
+    from .themes import themes_for
+
+    offered = themes_for(user=request.user)
+    if not offered:
+        raise PermissionDenied
+    return render(request, "web/themes.html", {"themes": offered})
+
+
 def _period(request: HttpRequest, *, allowed=None) -> Period:
     """The period asked for: a named one, or custom (`from`, `to` as dates) where allowed. A custom
     period that cannot be read falls back to this month with a message saying why."""

@@ -28,4 +28,5 @@ urlpatterns = [
     path("evaluation/cases/", leader.evaluation_cases, name="evaluation-cases"),
     path("evaluation/definitions/", leader.figure_definitions, name="figure-definitions"),
     path("bulletin/", leader.bulletin, name="bulletin"),
+    path("themes/", leader.themes, name="themes"),
 ]

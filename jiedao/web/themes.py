@@ -1,0 +1,45 @@
+"""The leaders' theme pages (专题: 垃圾分类, 绿化, 大气, 土壤, 项目库 …), each an app's own page in the
+dashboard's style. An app offers its page with one line in `CONTRIBUTED` below — the dotted path of
+a function returning a `Theme` — read only when the app is installed, so a branch without the app
+runs as before. `/themes/` lists the ones the reader may open, in `order`."""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.apps import apps
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class Theme:
+    key: str
+    title: str  # lazy translated
+    summary: str  # one line: what the page answers
+    url_name: str  # the theme's leader page
+    may_view: Callable[..., bool]  # may_view(user=…)
+    order: int = 100
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+CONTRIBUTED: tuple[tuple[str, str], ...] = (
+    ("jiedao.greening", "jiedao.greening.themes.greening_theme"),
+    ("jiedao.soil", "jiedao.soil.themes.soil_theme"),
+)
+
+
+def _contributed() -> Iterable[Theme]:
+    for app, dotted in CONTRIBUTED:
+        if not apps.is_installed(app):
+            continue
+        module, name = dotted.rsplit(".", 1)
+        yield getattr(import_module(module), name)()
+
+
+def themes_for(*, user) -> list[Theme]:
+    """The theme pages `user` may open, in order."""
+    return sorted((theme for theme in _contributed() if theme.may_view(user=user)),
+                  key=lambda theme: (theme.order, theme.key))
