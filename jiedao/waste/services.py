@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
@@ -321,10 +321,16 @@ def rollup_refresh(*, keys: set[tuple[int, date]]) -> None:
 
 
 def rollup_rebuild() -> int:
-    """Every daily total again from the raw records (after a bulk load)."""
-    DailyTotal.objects.all().delete()
-    keys = set(WasteRecord.objects.values_list("community_id", "day").distinct())
-    rollup_refresh(keys=keys)
+    """Every daily total again from the raw records, in one set-based statement (after a bulk load:
+    the demo, the bench, a restore)."""
+    totals, records, units = DailyTotal._meta.db_table, WasteRecord._meta.db_table, Unit._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {totals}")
+        cursor.execute(
+            f"INSERT INTO {totals} (day, community_id, territory_path, stage, waste_class, facility_id, weight_kg, "
+            f"records) SELECT r.day, r.community_id, u.path, r.stage, r.waste_class, r.facility_id, "
+            f"SUM(r.weight_kg), COUNT(*) FROM {records} r JOIN {units} u ON u.id = r.community_id "
+            f"GROUP BY r.day, r.community_id, u.path, r.stage, r.waste_class, r.facility_id")
     return DailyTotal.objects.count()
 
 
