@@ -3,12 +3,13 @@ facilities (a transfer station, a recycling centre, an incineration plant, a kit
 landfill and a hazardous-waste site), 400 days of weighed quantities — every point's collection by
 class, every community's trips and treatment — with the residual share falling through the year
 and a few trips short of what was collected (flagged), and weekly 督导 records, monthly household
-surveys and bin spot checks. Bulk-written (a few seconds), then rolled up in one statement."""
+surveys and bin spot checks. The ~80 000 records go in with one executemany (the ORM's bulk_create
+took half a minute), then are rolled up in one statement."""
 
 import random
 from datetime import timedelta
-from decimal import Decimal
 
+from django.db import connection, transaction
 from django.utils import timezone
 from shapely.geometry import shape
 
@@ -80,27 +81,25 @@ def demo_waste_seed(*, territory, people) -> str:
     if guide is not None:
         WasteSupervisor.objects.get_or_create(user=guide, community=territory.communities[
             next(code for code, unit in territory.communities.items() if unit.name == "桃源社区")])
+    paths = {unit.pk: unit.path for unit in territory.communities.values()}
     records = []
     checks = []
     first = today - timedelta(days=DAYS)
     for offset in range(DAYS):
         day = first + timedelta(days=offset)
         progress = offset / DAYS  # sorting improves through the period: less residual, more kitchen
-        by_community: dict[tuple[int, str], Decimal] = {}
+        by_community: dict[tuple[int, str], int] = {}  # tenths of a kg
         for point in points:
             for waste_class, per_household in PER_HOUSEHOLD.items():
                 factor = {WasteClass.RESIDUAL: 1 - 0.12 * progress, WasteClass.KITCHEN: 1 + 0.1 * progress}.get(
                     waste_class, 1)
-                kg = Decimal(point.households * per_household * factor * rng.uniform(0.85, 1.15)).quantize(
-                    Decimal("0.1"))
+                kg = round(point.households * per_household * factor * rng.uniform(0.85, 1.15) * 10)
                 if waste_class == WasteClass.HAZARDOUS and rng.random() < 0.8:
                     continue  # hazardous waste is collected now and then
-                records.append(WasteRecord(day=day, stage=Stage.COLLECTION, waste_class=waste_class, weight_kg=kg,
-                                           point=point, community_id=point.community_id,
-                                           territory_path=point.territory_path, vehicle=f"浙A·H{point.community_id:03d}",
-                                           source=RecordSource.DEMO, recorded_by=staff))
+                records.append((day, Stage.COLLECTION, waste_class, kg, point.pk, point.community_id,
+                                point.territory_path, f"浙A·H{point.community_id:03d}", None))
                 key = (point.community_id, waste_class)
-                by_community[key] = by_community.get(key, Decimal(0)) + kg
+                by_community[key] = by_community.get(key, 0) + kg
             if day.weekday() == 2:
                 seen = rng.randint(25, 50)
                 checks.append(SortingCheck(point=point, community_id=point.community_id,
@@ -116,24 +115,38 @@ def demo_waste_seed(*, territory, people) -> str:
                                            bins_correct=round(checked * rng.uniform(0.65 + 0.2 * progress, 1)),
                                            checked_by=staff))
         for (community_id, waste_class), collected in by_community.items():
-            path = next(unit.path for unit in territory.communities.values() if unit.pk == community_id)
+            path = paths[community_id]
             short = rng.random() < 0.01  # a trip lost on the way: the mismatch flag's demo
-            delivered = (collected * Decimal(rng.uniform(0.985, 1.0) if not short else 0.85)).quantize(Decimal("0.1"))
+            delivered = round(collected * (rng.uniform(0.985, 1.0) if not short else 0.85))
             destination = facilities[TREATED_AT.get(waste_class, "T01")]
-            records.append(WasteRecord(day=day, stage=Stage.TRANSPORT, waste_class=waste_class, weight_kg=delivered,
-                                       community_id=community_id, territory_path=path,
-                                       vehicle=f"浙A·H{community_id:03d}", facility=destination,
-                                       source=RecordSource.DEMO, recorded_by=staff))
+            records.append((day, Stage.TRANSPORT, waste_class, delivered, None, community_id, path,
+                            f"浙A·H{community_id:03d}", destination.pk))
             if waste_class == WasteClass.RESIDUAL:
-                burnt = (delivered * Decimal("0.82")).quantize(Decimal("0.1"))
+                burnt = round(delivered * 0.82)
                 treated = [(facilities["F01"], burnt), (facilities["F03"], delivered - burnt)]
             else:
                 treated = [(destination, delivered)]
             for facility, kg in treated:
-                records.append(WasteRecord(day=day, stage=Stage.TREATMENT, waste_class=waste_class, weight_kg=kg,
-                                           community_id=community_id, territory_path=path, facility=facility,
-                                           source=RecordSource.DEMO, recorded_by=staff))
-    WasteRecord.objects.bulk_create(records, batch_size=5000)
+                records.append((day, Stage.TREATMENT, waste_class, kg, None, community_id, path, "", facility.pk))
+    _records_insert(records, by=staff)
     SortingCheck.objects.bulk_create(checks, batch_size=5000)
     totals = rollup_rebuild()
     return f"waste: {len(points)} points, {len(records)} records, {len(checks)} checks, {totals} daily totals"
+
+
+def _records_insert(rows: list[tuple], *, by) -> None:
+    """(day, stage, class, tenths of a kg, point, community, path, vehicle, facility) rows, in one go."""
+    table = WasteRecord._meta.db_table
+    now = clock.now()
+    query = (f"INSERT INTO {table} (day, stage, waste_class, subclass, weight_kg, point_id, community_id, "
+             f"territory_path, vehicle, facility_id, source, reading_key, reading_fingerprint, recorded_by_id, "
+             f"created_at) VALUES (%s, %s, %s, '', %s, %s, %s, %s, %s, %s, %s, NULL, '', %s, %s)")
+    values = [(day.isoformat(), str(stage), str(waste_class), f"{kg // 10}.{kg % 10}", point, community, path, vehicle, facility,
+               str(RecordSource.DEMO), by.pk, now) for day, stage, waste_class, kg, point, community, path, vehicle,
+              facility in rows]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Straight to sqlite3: Django's wrapper adapts each of the 80 000 rows in Python.
+            cursor.connection.executemany(query.replace("%s", "?"), [(*row[:-1], now.isoformat()) for row in values])
+        else:
+            cursor.executemany(query, values)

@@ -151,10 +151,11 @@ class WasteRecord(models.Model):
     subclass = models.CharField(_("细类"), max_length=24, choices=WasteSubclass.choices, blank=True)
     weight_kg = models.DecimalField(_("重量（千克）"), max_digits=12, decimal_places=2,
                                     validators=[MinValueValidator(Decimal(0))])
+    # Their own indexes would repeat the (point, day) and (community, day) ones below.
     point = models.ForeignKey(SortingPoint, on_delete=models.PROTECT, null=True, blank=True, related_name="records",
-                              verbose_name=_("投放点"))
+                              verbose_name=_("投放点"), db_index=False)
     community = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="waste_records",
-                                  verbose_name=_("社区（村）"))
+                                  verbose_name=_("社区（村）"), db_index=False)
     territory_path = models.CharField(_("属地路径"), max_length=255)
     vehicle = models.CharField(_("车辆"), max_length=20, blank=True)
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, null=True, blank=True, related_name="records",
@@ -186,7 +187,7 @@ class DailyTotal(models.Model):
     records (which stay). Rewritten for a community and day whenever a record of it is written."""
 
     day = models.DateField()
-    community = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    community = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+", db_index=False)
     territory_path = models.CharField(max_length=255)
     stage = models.CharField(max_length=16, choices=Stage.choices)
     waste_class = models.CharField(max_length=16, choices=WasteClass.choices)
