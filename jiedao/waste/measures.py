@@ -3,11 +3,12 @@
 Listed in `jiedao/evaluation/measures.py` `CONTRIBUTED`, so campaign targets and benchmark criteria
 can use them."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jiedao import clock
 from jiedao.evaluation.measures import PERCENT, Measure, Values, as_percent
 from jiedao.territory.models import Unit
 
@@ -17,7 +18,10 @@ from .selectors import totals_by_unit
 
 def _reader(rate: Rate):
     def read(units: list[Unit], start: datetime, end: datetime) -> Values:
-        totals = totals_by_unit(units=units, start=timezone.localdate(start), end=timezone.localdate(end))
+        # Up to today: a period under way is compared with the same days a year earlier (减量率).
+        tomorrow = timezone.localdate(clock.now()) + timedelta(days=1)
+        totals = totals_by_unit(units=units, start=timezone.localdate(start),
+                                end=min(timezone.localdate(end), tomorrow))
         return {pk: as_percent(rate.of(found)) for pk, found in totals.items()}
     return read
 

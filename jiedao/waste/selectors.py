@@ -162,6 +162,14 @@ def rates_of(totals: WasteTotals) -> dict[str, Decimal | None]:
     return {key: rate.of(totals) for key, rate in RATES.items()}
 
 
+# Trips and treatment are recorded per community: at a point these rates have nothing to stand on.
+COMMUNITY_ONLY_RATES = frozenset({"resource", "harmless"})
+
+
+def rates_of_point(totals: WasteTotals) -> dict[str, Decimal | None]:
+    return {key: None if key in COMMUNITY_ONLY_RATES else value for key, value in rates_of(totals).items()}
+
+
 @dataclass(frozen=True)
 class MonthTotals:
     month: date

@@ -45,6 +45,7 @@ from .selectors import (
     points_visible,
     policy_current,
     rates_of,
+    rates_of_point,
     records_behind,
     stage_mismatches,
     targets_by_rate,
@@ -134,7 +135,8 @@ def _point_or_404(request: HttpRequest, pk: int) -> SortingPoint:
 
 def _point_page(request, point, *, errors=None, form=None, status=200) -> HttpResponse:
     chosen = _period(request)
-    rates = rates_of(totals_of_point(point=point, start=chosen.first_day, end=chosen.last_day + timedelta(days=1)))
+    rates = rates_of_point(totals_of_point(point=point, start=chosen.first_day,
+                                     end=min(chosen.last_day, _today()) + timedelta(days=1)))
     targets = targets_by_rate()
     # The cases the point's problems became, as every case named on a page: by the case pages' rule.
     problems = list(point.problems.select_related("case")[:20])
@@ -300,7 +302,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     _reader(request)
     chosen = _period(request)
     unit, trail = _overview_unit(request)
-    start, end = chosen.first_day, chosen.last_day + timedelta(days=1)
+    # Up to today: a month under way is compared with the same days a year earlier (减量率), not the whole month.
+    start, end = chosen.first_day, min(chosen.last_day, _today()) + timedelta(days=1)
     below = list(Unit.objects.filter(parent=unit).exclude(level=UnitLevel.GRID).order_by("code"))
     totals = totals_by_unit(units=[unit, *below], start=start, end=end)
     targets = targets_by_rate()
@@ -327,7 +330,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         for point in points_visible(user=request.user).filter(community=unit).order_by("code")[:POINTS_ON_PAGE]:
             point_totals = totals_of_point(point=point, start=start, end=end)
             point_rows.append({"point": point, "tonnes": point_totals.collected / 1000,
-                               "rates": [_percent_text(v) for v in rates_of(point_totals).values()]})
+                               "rates": [_percent_text(v) for v in rates_of_point(point_totals).values()]})
     year_start = (chosen.last_day.replace(day=1) - timedelta(days=335)).replace(day=1)
     trend = monthly_trend(unit=unit, start=year_start, end=end)
     chart = {"months": [row.month.strftime("%Y-%m") for row in trend],
