@@ -182,7 +182,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     today = _today()
     period = _period(request)
     tops = overview_tops(user=request.user)
-    unit, trail = _dashboard_unit(request, tops) if tops else (None, [])
+    unit, trail = _dashboard_unit(request, tops)  # a unit outside the tops (or with none) is a 404
     policy = policy_current()
     statuses = planting_statuses(user=request.user, within=unit.path if unit else "", policy=policy, today=today)
     figures = greening_figures(statuses=statuses, first_day=period.first_day, last_day=period.last_day)
