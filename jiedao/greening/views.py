@@ -286,8 +286,11 @@ def planting_create(request: HttpRequest) -> HttpResponse:
         raise Http404
     maintainers = Organisation.objects.filter(is_active=True, kind__in=[
         OrganisationKind.DEPARTMENT, OrganisationKind.MAINTAINER, OrganisationKind.CONTRACTOR]).order_by("code")
+    from jiedao.addresses.maps import map_reference
+    from jiedao.territory.selectors import grids_geojson
+
     context = {"kinds": PlantingKind.choices, "maintainers": maintainers, "errors": {},
-               "form": {"planted_on": _today().isoformat()}}
+               "form": {"planted_on": _today().isoformat()}, "map_data": map_reference(grids=grids_geojson())}
     if request.method == "GET":
         return render(request, "greening/planting_form.html", context)
     values = {name: request.POST.get(name, "").strip() for name in PLANTING_FIELDS}
