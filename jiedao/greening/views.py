@@ -177,6 +177,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     from jiedao.addresses.maps import map_reference
     from jiedao.evaluation.periods import PERIODS
     from jiedao.web.leader import _dashboard_unit, _period, _period_query, unit_outline
+    from jiedao.web.themes import units_below
 
     _reader(request)
     today = _today()
@@ -187,12 +188,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     statuses = planting_statuses(user=request.user, within=unit.path if unit else "", policy=policy, today=today)
     figures = greening_figures(statuses=statuses, first_day=period.first_day, last_day=period.last_day)
     definitions = _definitions(policy)
-    if unit is None:
-        below = tops if len(tops) > 1 else []
-    elif unit.level in (UnitLevel.COMMUNITY, UnitLevel.GRID):
-        below = []  # the drill-down ends at the community (a planting is placed in one)
-    else:
-        below = list(Unit.objects.filter(parent=unit, is_active=True).exclude(level=UnitLevel.GRID).order_by("code"))
+    below = units_below(unit=unit, tops=tops, last_level=UnitLevel.COMMUNITY)  # a planting is in a community
     breakdown = [{"unit": child, "figures": child_figures,
                   "area_link": _list_link(child, start=f"{period.first_day:%Y-%m-%d}", end=f"{period.last_day:%Y-%m-%d}"),
                   "rate_link": _list_link(child, status="checked"),

@@ -161,6 +161,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     from jiedao.addresses.maps import map_reference
     from jiedao.evaluation.periods import PERIODS
     from jiedao.web.leader import _dashboard_unit, _period, _period_query, unit_outline
+    from jiedao.web.themes import units_below
 
     _require_reader(request)
     period = _period(request)
@@ -171,12 +172,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     figures = soil_figures(states)
     definitions = _definitions()
     period_params = dict(param.split("=", 1) for param in _period_query(period).split("&"))
-    if unit is None:
-        below = tops if len(tops) > 1 else []
-    elif unit.level == UnitLevel.GRID:
-        below = []
-    else:
-        below = list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))
+    below = units_below(unit=unit, tops=tops, last_level=UnitLevel.GRID)
 
     def links(scope) -> dict[str, str]:
         return {"points": _points_link(scope), "over_screening": _points_link(scope, level="screening"),
