@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 
 from jiedao.cases.errors import CaseError
 from jiedao.params import BadParameter, has_nul
+from jiedao.waste import api as waste_api
 
 from . import case_actions, cases, catalogue, inbox
 from .auth import TokenRefused, session_auth, token_auth
@@ -86,6 +87,7 @@ api.add_router("", cases.router)
 api.add_router("", case_actions.router)
 api.add_router("", catalogue.router)
 api.add_router("", inbox.router)
+api.add_router("", waste_api.router)  # the scales' readings (jiedao/waste/api.py)
 
 
 def error_response(request: HttpRequest, status: int, message, field: str | None = None) -> HttpResponse:

@@ -25,6 +25,7 @@ from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_s
 from jiedao.demo.rivers import demo_rivers_seed
 from jiedao.demo.soil import demo_soil_seed
 from jiedao.demo.territory import DEMO_PASSWORD, demo_people_seed, demo_territory_seed
+from jiedao.demo.waste import demo_waste_seed
 from jiedao.territory.services import organisations_seed_default
 
 
@@ -102,6 +103,7 @@ class Command(BaseCommand):
         say(demo_duties_seed())
         say(demo_greening_seed(territory=territory, people=people))
         say(demo_soil_seed())
+        say(demo_waste_seed(territory=territory, people=people))
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
