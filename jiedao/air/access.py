@@ -1,0 +1,63 @@
+"""Who reads and who enters air-pollution sources. Checked on every object.
+
+- Reading the register, a source, the leaders' page: system administrators, leaders, area leaders,
+  community secretaries (第一责任人), inspectors (监督员) and 督查员, over the part of the territory
+  their duty covers.
+- Entering readings and site checks: system administrators, leaders and inspectors over the
+  source's territory; a monitor posting through the API signs in with an ApiToken of such a person.
+- Superusers: everything. Anyone else: nothing (the pages are a 404, a source out of reach a 404,
+  an unknown source in a batch)."""
+
+from django.db.models import Q
+
+from jiedao.territory.access import user_duties
+from jiedao.territory.models import Role
+
+READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR,
+                     Role.SUPERVISOR})
+KEEPERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INSPECTOR})
+
+
+def _scope_filter(user, roles) -> Q | None:
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    paths = [duty.unit.path for duty in user_duties(user) if duty.role in roles and duty.unit is not None]
+    if not paths:
+        return None
+    clauses = Q(pk__in=[])
+    for path in paths:
+        clauses |= Q(territory_path__startswith=path)
+    return clauses
+
+
+def visible_sources_filter(user) -> Q | None:
+    return _scope_filter(user, READERS)
+
+
+def enterable_sources_filter(user) -> Q | None:
+    return _scope_filter(user, KEEPERS)
+
+
+def may_read_air(*, user) -> bool:
+    return visible_sources_filter(user) is not None
+
+
+def may_enter_air(*, user) -> bool:
+    return enterable_sources_filter(user) is not None
+
+
+def _covers(user, source, roles) -> bool:
+    if user.is_superuser:
+        return True
+    return any(duty.role in roles and duty.unit is not None and source.territory_path.startswith(duty.unit.path)
+               for duty in user_duties(user))
+
+
+def may_view_source(*, user, source) -> bool:
+    return bool(user and user.is_authenticated) and _covers(user, source, READERS)
+
+
+def may_enter_at_source(*, user, source) -> bool:
+    return bool(user and user.is_authenticated) and _covers(user, source, KEEPERS)
