@@ -61,3 +61,19 @@ def may_view_source(*, user, source) -> bool:
 
 def may_enter_at_source(*, user, source) -> bool:
     return bool(user and user.is_authenticated) and _covers(user, source, KEEPERS)
+
+
+def reader_tops(*, user) -> list:
+    """The units whose sources `user` reads, tops of the leaders' page drill-down; the root for a
+    superuser."""
+    from jiedao.territory.models import Unit
+
+    if not user or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        top = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        return [top] if top is not None else []
+    units = [duty.unit for duty in user_duties(user) if duty.role in READERS and duty.unit is not None]
+    tops = sorted({unit.pk: unit for unit in units}.values(), key=lambda unit: unit.path)
+    return [unit for unit in tops if not any(unit.path != other.path and unit.path.startswith(other.path)
+                                             for other in tops)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
+from ninja.responses import Status
 from pydantic import Field
 
 
@@ -44,6 +45,6 @@ def readings_post(request: HttpRequest, body: ReadingsIn):
         result = readings_ingest(by=request.user, rows=body.readings)
     except AirRejected as refused:
         first_field, first_message = next(iter(refused.errors.items()))
-        return 400, {"detail": str(first_message), "field": first_field, "rows": refused.errors}
-    return 200, {"accepted": result.accepted, "duplicates": result.duplicates, "exceedances": result.exceedances,
-                 "cases": result.cases}
+        return Status(400, {"detail": str(first_message), "field": first_field, "rows": refused.errors})
+    return Status(200, {"accepted": result.accepted, "duplicates": result.duplicates, "exceedances": result.exceedances,
+                 "cases": result.cases})
