@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from jiedao.cases.models import OPEN_STATES, Case
@@ -91,24 +91,37 @@ def air_categories() -> list[int]:
 
 
 def figures_by_unit(*, units: list[Unit], start: date, end: date) -> dict[int, Figures]:
-    """Figures of each unit (and everything under it) over the days [start, end): one grouped read of
-    the rollup, the checks and the sources per unit."""
-    found: dict[int, Figures] = {}
-    categories = air_categories()
-    for unit in units:
-        days = (ReadingDay.objects.filter(day__gte=start, day__lt=end, territory_path__startswith=unit.path)
-                .aggregate(readings=Sum("readings"), exceedances=Sum("exceedances")))
-        exceeding = (ReadingDay.objects.filter(day__gte=start, day__lt=end, territory_path__startswith=unit.path,
-                                               exceedances__gt=0).values("source_id").distinct().count())
-        checks = (SourceCheck.objects.filter(checked_on__gte=start, checked_on__lt=end,
-                                             source__territory_path__startswith=unit.path)
-                  .aggregate(total=Count("pk"), failed=Count("pk", filter=Q(passed=False))))
-        found[unit.pk] = Figures(
-            sources=PollutionSource.objects.filter(is_active=True, territory_path__startswith=unit.path).count(),
-            readings=days["readings"] or 0, exceedances=days["exceedances"] or 0, exceeding_sources=exceeding,
-            checks=checks["total"], checks_failed=checks["failed"],
-            open_cases=Case.objects.filter(item_id__in=categories, state__in=OPEN_STATES,
-                                           territory_path__startswith=unit.path).count())
+    """Figures of each unit (and everything under it) over the days [start, end): five grouped reads
+    (rollup, exceeding sources, checks, sources, open cases) by grid path, whatever the number of
+    units, each grid path then counted for every unit whose path it starts with."""
+    found = {unit.pk: Figures() for unit in units}
+    if not units:
+        return found
+    within = _paths(units)
+
+    def spread(rows, key, add) -> None:
+        for row in rows:
+            for unit in units:
+                if row[key].startswith(unit.path):
+                    add(found[unit.pk], row)
+
+    days = ReadingDay.objects.filter(within, day__gte=start, day__lt=end)
+    spread(days.values("territory_path").annotate(n=Sum("readings"), over=Sum("exceedances")), "territory_path",
+           lambda f, row: (setattr(f, "readings", f.readings + row["n"]),
+                           setattr(f, "exceedances", f.exceedances + row["over"])))
+    spread(days.filter(exceedances__gt=0).values("territory_path").annotate(n=Count("source_id", distinct=True)),
+           "territory_path", lambda f, row: setattr(f, "exceeding_sources", f.exceeding_sources + row["n"]))
+    spread(SourceCheck.objects.filter(checked_on__gte=start, checked_on__lt=end)
+           .filter(**{"source__in": PollutionSource.objects.filter(within)})
+           .values(path=F("source__territory_path"))
+           .annotate(n=Count("pk"), failed=Count("pk", filter=Q(passed=False))), "path",
+           lambda f, row: (setattr(f, "checks", f.checks + row["n"]),
+                           setattr(f, "checks_failed", f.checks_failed + row["failed"])))
+    spread(PollutionSource.objects.filter(within, is_active=True).values("territory_path").annotate(n=Count("pk")),
+           "territory_path", lambda f, row: setattr(f, "sources", f.sources + row["n"]))
+    spread(Case.objects.filter(within, item_id__in=air_categories(), state__in=OPEN_STATES)
+           .values("territory_path").annotate(n=Count("pk")), "territory_path",
+           lambda f, row: setattr(f, "open_cases", f.open_cases + row["n"]))
     return found
 
 
