@@ -172,3 +172,13 @@ def test_the_daily_rollup_follows_the_local_day(air):
 
     assert sorted(ReadingDay.objects.values_list("day", "readings", "exceedances")) == [
         (date(2026, 11, 16), 1, 1), (date(2026, 11, 17), 1, 0)]
+
+
+def test_the_days_case_reported_by_one_poster_is_the_one_another_posters_exceedance_joins(air):
+    readings_ingest(by=air.people.inspector, rows=[reading(value="200", key="a")])
+
+    second = readings_ingest(by=air.people.leader, rows=[reading(value="220", key="b")])
+
+    case = Case.objects.get()
+    assert second.cases == [case.number]
+    assert set(Reading.objects.values_list("case_id", flat=True)) == {case.pk}
