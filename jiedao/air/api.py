@@ -10,7 +10,6 @@ from ninja import Router, Schema
 from ninja.responses import Status
 from pydantic import Field
 
-
 from .services import AirRejected, readings_ingest
 
 router = Router(tags=["air"])

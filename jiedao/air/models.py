@@ -139,6 +139,9 @@ class ReadingDay(models.Model):
         # the leader page: a month's figures under a territory path
         indexes = [models.Index(fields=["day", "territory_path"], name="air_day_month_idx")]
 
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.day} {self.parameter}"
+
 
 class SourceCheck(models.Model):
     """A site check of a source on a checklist version (六个百分百, 油烟净化), scored by
@@ -162,6 +165,9 @@ class SourceCheck(models.Model):
         ordering = ["-checked_on", "-pk"]
         verbose_name = _("现场检查")
         verbose_name_plural = _("现场检查")
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.checked_on}"
 
 
 class BanWindow(models.Model):
@@ -195,3 +201,6 @@ class AirPolicy(models.Model):
     class Meta:
         verbose_name = _("大气污染源设置")
         verbose_name_plural = _("大气污染源设置")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)

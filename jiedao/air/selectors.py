@@ -45,11 +45,10 @@ def chart_series(readings: list[Reading], limits: dict[str, AirLimit]) -> list[d
     for parameter, rows in sorted(by_parameter.items()):
         rows = sorted(rows, key=lambda r: r.measured_at)
         limit = limits.get(parameter)
-        top = max([float(r.value_mg_m3) for r in rows] + ([float(limit.limit_mg_m3)] if limit else [])) or 1.0
-        top *= 1.1
+        top = 1.1 * (max([float(r.value_mg_m3) for r in rows] + ([float(limit.limit_mg_m3)] if limit else [])) or 1.0)
         step = (width - 2 * pad) / max(len(rows) - 1, 1)
 
-        def y(value: float) -> float:
+        def y(value: float, top: float = top) -> float:
             return round(height - pad - (height - 2 * pad) * value / top, 1)
 
         points = " ".join(f"{round(pad + i * step, 1)},{y(float(r.value_mg_m3))}" for i, r in enumerate(rows))

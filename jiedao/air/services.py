@@ -29,7 +29,16 @@ from jiedao.checklists.selectors import sheet_of, version_in_force
 from jiedao.territory.locator import grid_locator
 
 from .access import enterable_sources_filter, may_enter_at_source
-from .models import AirLimit, AirPolicy, Parameter, PollutionSource, Reading, ReadingDay, SourceCheck, SourceType
+from .models import (
+    AirLimit,
+    AirPolicy,
+    Parameter,
+    PollutionSource,
+    Reading,
+    ReadingDay,
+    SourceCheck,
+    SourceType,
+)
 from .rules import UNIT_FACTORS, UnknownUnit, exceeds, to_mg_m3, unit_normalised
 
 MAX_VALUE = Decimal("1e9")

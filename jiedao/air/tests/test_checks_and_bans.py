@@ -59,6 +59,7 @@ def test_a_check_out_of_reach_is_refused(air):
 
 def _burning_report(world, when, column=0):
     import time_machine
+
     from jiedao.catalogue.models import CatalogueItem
     item = CatalogueItem.objects.get(code="06020")
     with time_machine.travel(when, tick=False):

@@ -94,7 +94,7 @@ def test_a_retried_batch_is_never_counted_twice(air):
     rows = [reading(value="160", key="a"), reading(value="60", key="b")]
     readings_ingest(by=air.people.inspector, rows=rows)
 
-    retried = readings_ingest(by=air.people.inspector, rows=rows + [reading(value="70", key="c")])
+    retried = readings_ingest(by=air.people.inspector, rows=[*rows, reading(value="70", key="c")])
 
     assert (retried.accepted, retried.duplicates) == (1, 2)
     assert Reading.objects.count() == 3

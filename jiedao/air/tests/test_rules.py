@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from jiedao.air.rules import Window, distance_m, exceeds, in_any_window, share, to_mg_m3, UnknownUnit
+from jiedao.air.rules import UnknownUnit, Window, distance_m, exceeds, in_any_window, share, to_mg_m3
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [
