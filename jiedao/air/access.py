@@ -10,7 +10,7 @@
 
 from django.db.models import Q
 
-from jiedao.territory.access import user_duties
+from jiedao.territory.access import covers_path, territory_scope_filter, user_duties
 from jiedao.territory.models import Role
 
 READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE, Role.INSPECTOR,
@@ -18,26 +18,12 @@ READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRS
 KEEPERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.INSPECTOR})
 
 
-def _scope_filter(user, roles) -> Q | None:
-    if not user or not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Q()
-    paths = [duty.unit.path for duty in user_duties(user) if duty.role in roles and duty.unit is not None]
-    if not paths:
-        return None
-    clauses = Q(pk__in=[])
-    for path in paths:
-        clauses |= Q(territory_path__startswith=path)
-    return clauses
-
-
 def visible_sources_filter(user) -> Q | None:
-    return _scope_filter(user, READERS)
+    return territory_scope_filter(user, READERS)
 
 
 def enterable_sources_filter(user) -> Q | None:
-    return _scope_filter(user, KEEPERS)
+    return territory_scope_filter(user, KEEPERS)
 
 
 def may_read_air(*, user) -> bool:
@@ -48,19 +34,12 @@ def may_enter_air(*, user) -> bool:
     return enterable_sources_filter(user) is not None
 
 
-def _covers(user, source, roles) -> bool:
-    if user.is_superuser:
-        return True
-    return any(duty.role in roles and duty.unit is not None and source.territory_path.startswith(duty.unit.path)
-               for duty in user_duties(user))
-
-
 def may_view_source(*, user, source) -> bool:
-    return bool(user and user.is_authenticated) and _covers(user, source, READERS)
+    return covers_path(user=user, path=source.territory_path, roles=READERS)
 
 
 def may_enter_at_source(*, user, source) -> bool:
-    return bool(user and user.is_authenticated) and _covers(user, source, KEEPERS)
+    return covers_path(user=user, path=source.territory_path, roles=KEEPERS)
 
 
 def reader_tops(*, user) -> list:
