@@ -44,6 +44,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.duties
 	$(BIN)/python -m bench.rivers
 	$(BIN)/python -m bench.waste
+	$(BIN)/python -m bench.air
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en -l zh_Hans --ignore=.venv --ignore=var --ignore=bench

@@ -88,6 +88,7 @@ api.add_router("", case_actions.router)
 api.add_router("", catalogue.router)
 api.add_router("", inbox.router)
 api.add_router("", waste_api.router)  # the scales' readings (jiedao/waste/api.py)
+api.add_router("/air", "jiedao.air.api.router")  # 大气污染源: readings posted by monitors
 
 
 def error_response(request: HttpRequest, status: int, message, field: str | None = None) -> HttpResponse:

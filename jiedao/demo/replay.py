@@ -575,12 +575,13 @@ def demo_cases_wipe() -> int:
     from jiedao.campaigns.models import EvidenceFigure
     from jiedao.supervision.models import CaseEscalation, Delivery, Notification
 
+    from .air import demo_air_wipe
     from .inspections import demo_inspections_wipe
     from .rivers import demo_rivers_wipe
 
     # The demo's inspections and rivers go too, and the cases their deductions and patrols made
     # (seeded again after the replay).
-    made_by_inspections = demo_inspections_wipe() + demo_rivers_wipe()
+    made_by_inspections = demo_inspections_wipe() + demo_rivers_wipe() + demo_air_wipe()
     cases = Case.objects.filter(Q(client_key__startswith=CLIENT_KEY_PREFIX) | Q(pk__in=made_by_inspections))
     # A campaign's evidence figure keeps its quantity without the demo case it was linked to.
     EvidenceFigure.objects.filter(case__in=cases).update(case=None)

@@ -19,6 +19,7 @@ Keys are stable strings stored in other apps' data (a benchmark criterion names 
 * `inspection:<checklist code>` — the average inspection score (inspections app);
 * `campaign:…` — a campaign's figures (campaigns app, `campaigns/measures.py::campaign_measures`);
 * `duty:<kind>` — compliance of recurring duties (巡河率, 保洁达标率, 部件巡检率 …; duties app).
+* `air:exceedance_rate`, `air:check_pass_rate` — air-pollution sources (air app).
 
 Values are `Decimal`s, `None` when there is nothing to measure (a rate whose denominator is 0):
 "—", never 0. Percentages are rounded to one decimal (0.1 个百分点), the precision every page shows,
@@ -172,6 +173,7 @@ CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.duties", "jiedao.duties.measures.duty_measures"),  # duty:<kind>: 巡河率, 保洁达标率 …
     ("jiedao.greening", "jiedao.greening.measures.greening_measures"),  # greening:area_added (m²)
     ("jiedao.waste", "jiedao.waste.measures.waste_measures"),  # waste:<rate>: 覆盖率 … 减量率 (%)
+    ("jiedao.air", "jiedao.air.measures.air_measures"),  # air:exceedance_rate, air:check_pass_rate (%)
 )
 
 

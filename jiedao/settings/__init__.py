@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "jiedao.greening",
     "jiedao.soil",
     "jiedao.waste",
+    "jiedao.air",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",

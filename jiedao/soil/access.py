@@ -7,33 +7,19 @@
 
 from django.db.models import Q
 
-from jiedao.territory.access import units_read_by, user_duties
+from jiedao.territory.access import covers_path, territory_scope_filter, units_read_by
 from jiedao.territory.models import Role
 
 READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE})
 KEEPERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
 
 
-def _scope_filter(user, roles) -> Q | None:
-    if not user or not user.is_authenticated:
-        return None
-    if user.is_superuser:
-        return Q()
-    paths = [duty.unit.path for duty in user_duties(user) if duty.role in roles and duty.unit is not None]
-    if not paths:
-        return None
-    clauses = Q(pk__in=[])
-    for path in paths:
-        clauses |= Q(territory_path__startswith=path)
-    return clauses
-
-
 def visible_points_filter(user) -> Q | None:
-    return _scope_filter(user, READERS)
+    return territory_scope_filter(user, READERS)
 
 
 def enterable_points_filter(user) -> Q | None:
-    return _scope_filter(user, KEEPERS)
+    return territory_scope_filter(user, KEEPERS)
 
 
 def may_read_soil(*, user) -> bool:
@@ -44,19 +30,12 @@ def may_enter_samples(*, user) -> bool:
     return enterable_points_filter(user) is not None
 
 
-def _covers(user, point, roles) -> bool:
-    if user.is_superuser:
-        return True
-    return any(duty.role in roles and duty.unit is not None and point.territory_path.startswith(duty.unit.path)
-               for duty in user_duties(user))
-
-
 def may_view_point(*, user, point) -> bool:
-    return bool(user and user.is_authenticated) and _covers(user, point, READERS)
+    return covers_path(user=user, path=point.territory_path, roles=READERS)
 
 
 def may_enter_sample(*, user, point) -> bool:
-    return bool(user and user.is_authenticated) and _covers(user, point, KEEPERS)
+    return covers_path(user=user, path=point.territory_path, roles=KEEPERS)
 
 
 def overview_tops(*, user) -> list:

@@ -1,5 +1,7 @@
 """A person's duties, read once per request, and what they allow on the territory itself."""
 
+from django.db.models import Q
+
 from .models import Duty, Role, Unit
 
 # Who may read the organisation page (the tree, the departments, the people), and who may import.
@@ -56,3 +58,27 @@ def units_read_by(*, user, roles) -> list[Unit]:
         return [root] if root is not None else []
     units = {duty.unit.pk: duty.unit for duty in user_duties(user) if duty.role in roles and duty.unit is not None}
     return sorted(units.values(), key=lambda unit: unit.path)
+
+
+def territory_scope_filter(user, roles) -> Q | None:
+    """Rows with a `territory_path` under the units where `user` holds one of `roles` (a register's
+    readers or keepers); Q() for a superuser, None for nobody (no such duty, or signed out)."""
+    if not user or not user.is_authenticated:
+        return None
+    if user.is_superuser:
+        return Q()
+    paths = [duty.unit.path for duty in user_duties(user) if duty.role in roles and duty.unit is not None]
+    if not paths:
+        return None
+    clauses = Q(pk__in=[])
+    for path in paths:
+        clauses |= Q(territory_path__startswith=path)
+    return clauses
+
+
+def covers_path(*, user, path: str, roles) -> bool:
+    """Does `user` hold one of `roles` at a unit above (or at) `path`? Superusers: always."""
+    if not user or not user.is_authenticated:
+        return False
+    return user.is_superuser or any(duty.role in roles and duty.unit is not None and path.startswith(duty.unit.path)
+                                    for duty in user_duties(user))

@@ -29,6 +29,7 @@ CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.greening", "jiedao.greening.themes.greening_theme"),
     ("jiedao.soil", "jiedao.soil.themes.soil_theme"),
     ("jiedao.waste", "jiedao.waste.themes.waste_theme"),
+    ("jiedao.air", "jiedao.air.themes.air_theme"),
 )
 
 

@@ -14,6 +14,7 @@ from jiedao import clock
 from jiedao.accountability.services import findings_refresh
 from jiedao.cases.models import Case, CaseState
 from jiedao.demo.addresses import demo_addresses_seed
+from jiedao.demo.air import demo_air_seed
 from jiedao.demo.assets import demo_assets_seed, demo_assets_wipe
 from jiedao.demo.benchmarks import demo_benchmarks_seed
 from jiedao.demo.campaigns import demo_campaign_seed
@@ -104,6 +105,7 @@ class Command(BaseCommand):
         say(demo_greening_seed(territory=territory, people=people))
         say(demo_soil_seed())
         say(demo_waste_seed(territory=territory, people=people))
+        say(demo_air_seed(territory=territory, people=people))
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
