@@ -23,6 +23,7 @@ urlpatterns = [
     path("assets/", include("jiedao.assets.urls")),
     path("greening/", include("jiedao.greening.urls")),
     path("soil/", include("jiedao.soil.urls")),
+    path("projects/", include("jiedao.projects.urls")),
     path("p/addresses/", include("jiedao.addresses.public_urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jiedao.assets",
     "jiedao.greening",
     "jiedao.soil",
+    "jiedao.projects",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",
