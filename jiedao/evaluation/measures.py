@@ -171,6 +171,7 @@ CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.campaigns", "jiedao.campaigns.measures.campaign_measures"),  # campaign:…
     ("jiedao.duties", "jiedao.duties.measures.duty_measures"),  # duty:<kind>: 巡河率, 保洁达标率 …
     ("jiedao.greening", "jiedao.greening.measures.greening_measures"),  # greening:area_added (m²)
+    ("jiedao.projects", "jiedao.projects.measures.project_measures"),  # projects:milestones_on_time (%)
 )
 
 

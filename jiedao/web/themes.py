@@ -28,6 +28,7 @@ class Theme:
 CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.greening", "jiedao.greening.themes.greening_theme"),
     ("jiedao.soil", "jiedao.soil.themes.soil_theme"),
+    ("jiedao.projects", "jiedao.projects.themes.projects_theme"),
 )
 
 
