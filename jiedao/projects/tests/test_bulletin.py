@@ -1,6 +1,9 @@
 """The 通报's projects section: projects on time and late in the period, late milestones named."""
 
+import io
 from datetime import date, datetime
+
+from docx import Document
 
 from jiedao.conftest import SHANGHAI
 from jiedao.evaluation.bulletin import bulletin_for
@@ -18,7 +21,7 @@ def test_the_bulletin_names_late_milestones_with_days_late(world, clock):
     on_time = new_project(world, name="柳岸养老驿站", milestones=[("主体完工", date(2026, 11, 5))])
     new_project(world, name="明年的项目", milestones=[("开工", date(2027, 3, 1))])  # nothing due in November
     today = date(2026, 11, 17)
-    design, tender = late.milestones.order_by("planned_on")
+    design, _tender = late.milestones.order_by("planned_on")
     services.milestone_finish(by=world.people.leader, milestone_id=design.pk, actual_on=date(2026, 11, 6), note="",
                               today=today)
     services.milestone_finish(by=world.people.leader, milestone_id=on_time.milestones.get().pk,
@@ -33,9 +36,6 @@ def test_the_bulletin_names_late_milestones_with_days_late(world, clock):
     # 招标完成 open since 11-10: 7 days to today (the period has not ended); 设计完成 done 3 days late
     assert table.rows == [["桃源路拓宽", "招标完成", "环卫所", "2026-11-10", "未完成", "7"],
                           ["桃源路拓宽", "设计完成", "环卫所", "2026-11-03", "2026-11-06", "3"]]
-    from docx import Document
-    import io
-
     texts = [cell.text for t in Document(io.BytesIO(bulletin_docx(bulletin))).tables for row in t.rows
              for cell in row.cells]
     assert "招标完成" in texts
