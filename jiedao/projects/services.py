@@ -18,6 +18,7 @@ from jiedao.cases.errors import CaseError
 from jiedao.cases.models import Case, ClosureType
 from jiedao.cases.photos import photo_prepare
 from jiedao.cases.services import case_close, photos_count_check
+from jiedao.params import id_or_none, int_or_none
 from jiedao.territory.locator import grid_locator
 from jiedao.territory.models import Organisation
 
@@ -103,8 +104,9 @@ def _errors_raise(errors: dict) -> None:
 def _project_for(*, by, project_id) -> Project:
     clause = projects_visible_filter(by)
     project = None
-    if clause is not None and str(project_id).isdigit():
-        project = Project.objects.select_for_update().filter(clause, pk=int(project_id)).first()
+    pk = id_or_none(str(project_id))
+    if clause is not None and pk is not None:
+        project = Project.objects.select_for_update().filter(clause, pk=pk).first()
     if project is None:
         raise ValidationError({"project": _("没有这个项目")})
     return project
@@ -128,13 +130,14 @@ def project_create(*, by, name: str, kind_id: str, description: str, geometry: s
         errors["name"] = _("请填写项目名称")
     elif len(name) > 100:
         errors["name"] = _("项目名称不能超过 %(n)d 字") % {"n": 100}
-    kind = ProjectKind.objects.filter(pk=int(kind_id), is_active=True).first() if str(kind_id).isdigit() else None
+    kind = ProjectKind.objects.filter(pk=id_or_none(str(kind_id)), is_active=True).first() \
+        if id_or_none(str(kind_id)) else None
     if kind is None:
         errors["kind"] = _("请选择项目类型")
     if stage not in ProjectStage.values:
         errors["stage"] = _("请选择项目阶段")
-    department = Organisation.objects.filter(pk=int(department_id), is_active=True).first() \
-        if str(department_id).isdigit() else None
+    department = Organisation.objects.filter(pk=id_or_none(str(department_id)), is_active=True).first() \
+        if id_or_none(str(department_id)) else None
     if department is None:
         errors["department"] = _("请选择责任部门")
     amount = money_parse(budget, "budget", errors)
@@ -201,7 +204,8 @@ def milestone_add(*, by, project_id, name: str, planned_on: date | None) -> Mile
 
 @transaction.atomic
 def milestone_finish(*, by, milestone_id, actual_on: date | None, note: str, today: date) -> Milestone:
-    milestone = Milestone.objects.filter(pk=int(milestone_id)).first() if str(milestone_id).isdigit() else None
+    milestone = Milestone.objects.filter(pk=id_or_none(str(milestone_id))).first() \
+        if id_or_none(str(milestone_id)) else None
     project = _project_for(by=by, project_id=milestone.project_id) if milestone is not None else None
     if milestone is None or project is None:
         raise ValidationError({"milestone": _("没有这个里程碑")})
@@ -249,10 +253,10 @@ def progress_report(*, by, project_id, reported_on: date | None, percent: str, t
     value = None
     percent = (percent or "").strip()
     if percent:
-        if not percent.isdigit() or int(percent) > 100:
+        value = int_or_none(percent)
+        if value is None or value > 100:
             errors["percent"] = _("形象进度应为 0 到 100 的整数")
-        else:
-            value = int(percent)
+            value = None
     text = (text or "").strip()
     if not text:
         errors["text"] = _("请填写进展情况")

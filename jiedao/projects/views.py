@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiedao import clock
 from jiedao.addresses.maps import map_reference
 from jiedao.cases.selectors import cases_in_reach
-from jiedao.params import choice_param, id_param
+from jiedao.params import choice_param, id_or_none, id_param
 from jiedao.territory.access import user_roles
 from jiedao.territory.models import Organisation, OrganisationKind, Role, Unit, UnitLevel
 from jiedao.territory.selectors import grids_geojson
@@ -172,9 +172,9 @@ def milestone_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def milestone_finish(request: HttpRequest, pk: int) -> HttpResponse:
     def run(v):
-        milestone_id = v["milestone"]
-        if not request.user.is_authenticated or not str(milestone_id).isdigit() \
-                or not projects_visible(user=request.user).filter(pk=pk, milestones__pk=int(milestone_id)).exists():
+        milestone_id = id_or_none(v["milestone"])
+        if milestone_id is None \
+                or not projects_visible(user=request.user).filter(pk=pk, milestones__pk=milestone_id).exists():
             raise ValidationError({"milestone": _("没有这个里程碑")})
         services.milestone_finish(by=request.user, milestone_id=milestone_id, actual_on=_day(v["actual_on"]),
                                   note=v["note"], today=_today())

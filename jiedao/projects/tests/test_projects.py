@@ -224,3 +224,22 @@ def test_a_finished_milestone_is_not_escalated(world, clock):
     services.milestone_finish(by=world.people.leader, milestone_id=project.milestones.get().pk,
                               actual_on=TODAY - timedelta(days=2), note="", today=TODAY)
     assert milestones_overdue_sweep(today=TODAY).escalations == 0
+
+
+@pytest.mark.parametrize("percent", ["²", "101", "-1", "9" * 25, "abc"])
+def test_a_bad_progress_percent_is_refused(world, clock, percent):
+    project = new_project(world)
+    with pytest.raises(ValidationError) as refused:
+        services.progress_report(by=world.people.handler, project_id=project.pk, reported_on=TODAY, percent=percent,
+                                 text="路基完成", today=TODAY)
+    assert refused.value.message_dict == {"percent": ["形象进度应为 0 到 100 的整数"]}
+
+
+@pytest.mark.parametrize("hostile", ["9" * 25, "-1", "²", "abc", ""])
+def test_hostile_ids_are_answered_as_missing(world, clock, hostile):
+    with pytest.raises(ValidationError) as refused:
+        services.spending_record(by=world.people.leader, project_id=hostile, spent_on=TODAY, amount="1", note="",
+                                 today=TODAY)
+    assert refused.value.message_dict == {"project": ["没有这个项目"]}
+    with pytest.raises(ValidationError):
+        services.milestone_finish(by=world.people.leader, milestone_id=hostile, actual_on=TODAY, note="", today=TODAY)
