@@ -30,27 +30,27 @@ DEMO_NOTE = "（演示数据）"
 CLOSED_INTO = 3
 LINKED = 4
 
-# name, kind code, department code, shape ("line" on a road / "area" on a grid), budget (元),
+# what is done (the name follows the road or the community it lies in), kind code, department code, shape ("line" on a road / "area" on a grid), budget (元),
 # start (days from today), end (days from today), stage,
 # milestones: (name, planned days from today, actual days from today or None)
 PLANS = [
-    ("桃源路路面修缮", "road_repair", "D03", "line", 860_000, -200, -40, ProjectStage.DONE,
+    ("路面修缮", "road_repair", "D03", "line", 860_000, -200, -40, ProjectStage.DONE,
      [("施工图设计", -170, -172), ("招标完成", -130, -131), ("路面铣刨重铺", -70, -72), ("竣工验收", -42, -41)]),
-    ("柳岸路拓宽改造", "road_widening", "D03", "line", 4_200_000, -150, 160, ProjectStage.BUILDING,
+    ("拓宽改造", "road_widening", "D03", "line", 4_200_000, -150, 160, ProjectStage.BUILDING,
      [("征迁完成", -90, -84), ("管线迁改", -20, None), ("路基施工", 40, None), ("竣工验收", 150, None)]),
-    ("南湖片区标线标识更新", "markings", "D09", "line", 320_000, -90, -10, ProjectStage.DONE,
+    ("标线标识更新", "markings", "D09", "line", 320_000, -90, -10, ProjectStage.DONE,
      [("方案审定", -80, -80), ("标线施划", -30, -31), ("交通标志安装", -15, -14)]),
-    ("望江路断头路打通", "dead_end_road", "D03", "line", 2_600_000, -60, 240, ProjectStage.BUILDING,
+    ("断头路打通", "dead_end_road", "D03", "line", 2_600_000, -60, 240, ProjectStage.BUILDING,
      [("立项批复", -50, -52), ("招标完成", 10, None), ("主体贯通", 180, None)]),
-    ("石桥村供水管网改造", "water_supply", "D03", "line", 1_150_000, -100, 90, ProjectStage.BUILDING,
+    ("供水管网改造", "water_supply", "D03", "line", 1_150_000, -100, 90, ProjectStage.BUILDING,
      [("勘察设计", -70, -69), ("主管铺设", -3, None), ("入户改造", 60, None)]),
-    ("梅园村电力线路改造", "power_supply", "D03", "line", 980_000, -20, 200, ProjectStage.APPROVED,
+    ("电力线路改造", "power_supply", "D03", "line", 980_000, -20, 200, ProjectStage.APPROVED,
      [("线路设计", 20, None), ("杆线迁移", 120, None)]),
     ("燃气管道进老旧小区", "gas_supply", "D04", "area", 1_500_000, 30, 300, ProjectStage.PLANNED,
      [("可研批复", 60, None), ("开工", 120, None)]),
-    ("青溪小学扩建", "school", "D04", "area", 12_000_000, -240, 200, ProjectStage.BUILDING,
+    ("小学扩建", "school", "D04", "area", 12_000_000, -240, 200, ProjectStage.BUILDING,
      [("主体结构封顶", -60, -63), ("装修工程", 60, None), ("竣工交付", 190, None)]),
-    ("社区卫生服务站新建", "health", "D04", "area", 2_300_000, -15, 330, ProjectStage.APPROVED,
+    ("卫生服务站新建", "health", "D04", "area", 2_300_000, -15, 330, ProjectStage.APPROVED,
      [("选址确定", 15, None), ("开工", 90, None)]),
     ("文体活动中心改造", "culture_sports", "D04", "area", 1_800_000, -300, -60, ProjectStage.DONE,
      [("设计完成", -260, -250), ("主体改造", -120, -100), ("验收开放", -62, -60)]),
@@ -79,14 +79,16 @@ def _at(day, hour: int = 10) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, 0)))
 
 
-def _shapes(territory) -> tuple[list[dict], list[dict]]:
-    lines = [road.line for road in Road.objects.exclude(line=None).order_by("name") if road.line]
+def _shapes(territory) -> tuple[list[tuple[str, dict]], list[tuple[str, dict]]]:
+    """(place name, geometry): the demo's roads as lines, a third of each grid as an area."""
+    lines = [(road.name, road.line) for road in Road.objects.exclude(line=None).order_by("name") if road.line]
     areas = []
     for grid in sorted((g for g in territory.grids.values() if g.boundary), key=lambda g: g.code):
         polygon = shape(grid.boundary)
-        areas.append(mapping(affinity.scale(polygon.convex_hull if polygon.geom_type != "Polygon" else polygon,
-                                            xfact=0.35, yfact=0.35, origin=polygon.representative_point())))
-    return lines, [json.loads(json.dumps(area)) for area in areas]
+        area = affinity.scale(polygon.convex_hull if polygon.geom_type != "Polygon" else polygon,
+                              xfact=0.35, yfact=0.35, origin=polygon.representative_point())
+        areas.append((grid.parent.name, json.loads(json.dumps(mapping(area)))))
+    return lines, areas
 
 
 def demo_projects_wipe() -> int:
@@ -108,10 +110,11 @@ def demo_projects_seed(*, territory, people) -> str:
     departments = {org.code: org for org in Organisation.objects.filter(code__in={plan[2] for plan in PLANS})}
     today = timezone.localdate(clock.now())
     made = []
-    for number, (name, kind, department, form, budget, start, end, stage, milestones) in enumerate(PLANS):
+    for number, (works, kind, department, form, budget, start, end, stage, milestones) in enumerate(PLANS):
         if kind not in kinds or department not in departments:
             continue
-        geometry = lines[(number * 5) % len(lines)] if form == "line" else areas[(number * 7) % len(areas)]
+        place, geometry = lines[(number * 5) % len(lines)] if form == "line" else areas[(number * 7) % len(areas)]
+        name = f"{place}{works}"
         start_on = today + timedelta(days=start)
         with clock.frozen(_at(min(start_on, today) - timedelta(days=10))):
             project = services.project_create(
