@@ -1,5 +1,6 @@
 """Demo soil monitoring: ten points over the villages and communities (farmland in the villages,
-construction land in the communities), two samples each; a few values above the 筛选值 and one above
+construction land in the communities), two samples each (seven months ago, and within the last six
+weeks, the first points this month); a few values above the 筛选值 and one above
 the 管制值 (left flagged, not a case: the demo's case numbers belong to the replay, which a reset renumbers from 1), and two remediation projects."""
 
 from datetime import timedelta
@@ -46,13 +47,16 @@ def demo_soil_seed() -> str:
         point = services.point_save(code=f"TR-{index + 1:02d}", name=f"{grid.parent.name}土壤监测点{index + 1}",
                                     longitude=centre.x, latitude=centre.y, land_use_class=land_use)
         points.append(point)
-        for months_ago, overrides in ((7, {}), (1, dict((p, (v, u)) for p, v, u in LATEST_OVERRIDES.get(index, [])))):
+        # The earlier round seven months ago; the latest spread over the last six weeks, the first
+        # points sampled this month (the leaders' page counts the period's samples).
+        latest = dict((p, (v, u)) for p, v, u in LATEST_OVERRIDES.get(index, []))
+        for days_ago, overrides in ((210, {}), (min(index * 4, 42), latest)):
             measured = dict((p, (v, u)) for p, v, u in BACKGROUND)
             measured.update(overrides)
             if not land_use.is_farmland:
                 measured.pop("Zn")
             services.sample_record(
-                by=admin, point_code=point.code, sampled_on=today - timedelta(days=30 * months_ago),
+                by=admin, point_code=point.code, sampled_on=today - timedelta(days=days_ago),
                 sampled_by="区环境监测站", ph="6.0", today=today, report_cases=False,
                 values=[services.MeasuredValue(parameter=p, value=v, unit=u) for p, (v, u) in measured.items()])
             written += 1

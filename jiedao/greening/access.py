@@ -7,7 +7,7 @@ maintainer's 部门管理员 for his own organisation's plantings. Anyone else g
 
 from django.db.models import Q
 
-from jiedao.territory.access import user_duties
+from jiedao.territory.access import units_read_by, user_duties
 from jiedao.territory.models import Role
 
 TERRITORIAL_READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE})
@@ -61,3 +61,8 @@ def may_enter_plantings(*, user) -> bool:
         return False
     return user.is_superuser or any(duty.role in TERRITORIAL_WRITERS | MAINTAINER_WRITERS
                                     for duty in user_duties(user))
+
+
+def overview_tops(*, user) -> list:
+    """The tops of the overview's drill-down: the units `user` reads by territory."""
+    return units_read_by(user=user, roles=TERRITORIAL_READERS)

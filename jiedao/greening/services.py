@@ -25,6 +25,8 @@ LONGEST_GEOMETRY_CHARS = 20_000
 
 def geometry_parse(text: str) -> tuple[dict, float, float]:
     """The GeoJSON object and a point inside it (lon, lat); `ValueError` with a translated message."""
+    if not (text or "").strip():
+        raise ValueError(_("请在地图上点选种植地点，或填入 GeoJSON 点或面"))
     if len(text) > LONGEST_GEOMETRY_CHARS:
         raise ValueError(_("位置数据过长"))
     try:

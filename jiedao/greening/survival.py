@@ -39,3 +39,12 @@ def check_due_on(*, planted_on: date, latest_check_on: date | None, intervals: l
 
 def replanting_due(*, rate: Decimal | None, threshold: Decimal) -> bool:
     return rate is not None and rate < threshold
+
+
+def mean_rate(rates) -> Decimal | None:
+    """平均成活率 = 各有检查记录的种植成活率之和 / 其个数, to one decimal; None with no rate at all
+    (a zero denominator is "no data", never 0 %)."""
+    known = [Decimal(rate) for rate in rates if rate is not None]
+    if not known:
+        return None
+    return (sum(known) / len(known)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)

@@ -7,7 +7,7 @@
 
 from django.db.models import Q
 
-from jiedao.territory.access import user_duties
+from jiedao.territory.access import units_read_by, user_duties
 from jiedao.territory.models import Role
 
 READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE})
@@ -57,3 +57,8 @@ def may_view_point(*, user, point) -> bool:
 
 def may_enter_sample(*, user, point) -> bool:
     return bool(user and user.is_authenticated) and _covers(user, point, KEEPERS)
+
+
+def overview_tops(*, user) -> list:
+    """The tops of the overview's drill-down: the units `user` reads by territory."""
+    return units_read_by(user=user, roles=READERS)

@@ -6,7 +6,7 @@ it must be controlled. A class without a 管制值 for the parameter (GB 15618: 
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .models import Level
 
@@ -75,3 +75,10 @@ LEVEL_ORDER = [Level.NO_LIMIT, Level.BELOW_SCREENING, Level.ABOVE_SCREENING, Lev
 def worst(levels: Iterable[str]) -> str | None:
     ranked = [LEVEL_ORDER.index(level) for level in levels]
     return LEVEL_ORDER[max(ranked)] if ranked else None
+
+
+def share_percent(part: int, whole: int) -> Decimal | None:
+    """part / whole × 100, one decimal; None when whole is 0 (no data, never 0 %)."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

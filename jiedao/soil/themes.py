@@ -9,4 +9,4 @@ from .access import may_read_soil
 
 def soil_theme() -> Theme:
     return Theme(key="soil", title=_("土壤监测"), summary=_("监测点位、超筛选值与超管制值的点位、修复项目"),
-                 url_name="soil:point-list", may_view=may_read_soil, order=40)
+                 url_name="soil:overview", may_view=may_read_soil, order=40)

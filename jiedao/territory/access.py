@@ -1,6 +1,6 @@
 """A person's duties, read once per request, and what they allow on the territory itself."""
 
-from .models import Duty, Role
+from .models import Duty, Role, Unit
 
 # Who may read the organisation page (the tree, the departments, the people), and who may import.
 ORG_TREE_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.LEADER})
@@ -44,3 +44,15 @@ def is_field_worker_covering(*, user, path: str) -> bool:
     """A grid worker or inspector whose scope holds the place with this path (核实/核查 may go to them)."""
     return any(duty.role in FIELD_WORKER_ROLES and duty.unit is not None and path.startswith(duty.unit.path)
                for duty in user_duties(user))
+
+
+def units_read_by(*, user, roles) -> list[Unit]:
+    """The units `user` holds one of `roles` at, outermost first (a theme page's drill-down tops);
+    the root of the tree for a superuser; none for anyone signed out."""
+    if not user or not user.is_authenticated:
+        return []
+    if user.is_superuser:
+        root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        return [root] if root is not None else []
+    units = {duty.unit.pk: duty.unit for duty in user_duties(user) if duty.role in roles and duty.unit is not None}
+    return sorted(units.values(), key=lambda unit: unit.path)

@@ -44,3 +44,15 @@ def themes_for(*, user) -> list[Theme]:
     """The theme pages `user` may open, in order."""
     return sorted((theme for theme in _contributed() if theme.may_view(user=user)),
                   key=lambda theme: (theme.order, theme.key))
+
+
+def units_below(*, unit, tops: list, last_level: str) -> list:
+    """A theme page's drill-down rows: the reader's tops when they hold several and none is chosen;
+    else the active units right below `unit`; none once `unit` is at `last_level`."""
+    from jiedao.territory.models import Unit
+
+    if unit is None:
+        return tops if len(tops) > 1 else []
+    if unit.level == last_level:
+        return []
+    return list(Unit.objects.filter(parent=unit, is_active=True).order_by("code"))

@@ -91,3 +91,13 @@ def test_a_secretary_may_not_open_the_form(client, soil):
 
 def test_a_leader_enters_samples(client, soil):
     assert sign_in(client, soil.people.leader).post("/soil/samples/new/", FORM).status_code == 302
+
+
+def test_no_value_at_all_is_said_beside_the_values(client, soil):
+    response = sign_in(client, soil.people.leader).post("/soil/samples/new/", {**{k: v for k, v in FORM.items()
+                                                                                   if k != "value_Cd"}})
+    assert response.status_code == 400
+    page = response.content.decode()
+    fieldset = page[page.index('class="field soil-values-set'):page.index("</fieldset>")]
+    assert "请至少填写一项测定值" in fieldset
+    assert SoilSample.objects.count() == 0
