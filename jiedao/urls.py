@@ -25,6 +25,7 @@ urlpatterns = [
     path("soil/", include("jiedao.soil.urls")),
     path("waste/", include("jiedao.waste.urls")),
     path("air/", include("jiedao.air.urls")),
+    path("projects/", include("jiedao.projects.urls")),
     path("p/addresses/", include("jiedao.addresses.public_urls")),
     path("p/", include("jiedao.portal.urls")),
     path("", include("jiedao.web.urls")),

@@ -710,9 +710,11 @@ def closure_type_for(*, case: Case) -> str:
 
 
 def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str = "", public_note: str = "",
-               expected_version: int | None = None) -> Case:
+               expected_version: int | None = None, also=None) -> Case:
     """结案. `public_note`, when given, is the closing note residents read on the portal (the opinion
-    stays internal)."""
+    stays internal). `also`, a function of the locked case, writes the caller's own record of the
+    closing in the same transaction and returns what the close event adds to its data (the project
+    library's 纳入项目库: `projects.services.project_case_close_into`)."""
     public_note = (public_note or "").strip()
     if len(public_note) > MAX_DESCRIPTION:
         raise InvalidInput(_("办结说明不能超过 %(n)d 字") % {"n": MAX_DESCRIPTION}, field="public_note")
@@ -727,6 +729,8 @@ def case_close(*, case: Case, by, closure_type: str | None = None, opinion: str 
         data = {"closure_type": closure_type}
         if public_note:
             data["public_note"] = public_note
+        if also is not None:
+            data |= also(t.case)
         t.record(opinion=opinion, data=data)
     return t.case
 

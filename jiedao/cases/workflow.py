@@ -139,6 +139,8 @@ def event_label(code: str, data: dict | None = None) -> str:
     data = data or {}
     if code == "escalate" and data.get("manual"):
         return str(_("领导督办"))
+    if code == "close" and data.get("project"):
+        return str(_("结案（纳入项目库）"))
     if code in {"file", "dispatch"} and data.get("handed_down"):
         return str(_("领导交办（%(step)s）") % {"step": EVENT_LABELS[code]})
     return str(EVENT_LABELS.get(code, code))

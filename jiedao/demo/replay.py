@@ -573,6 +573,7 @@ def demo_cases_wipe() -> int:
     data only; real records are never deleted (the register and the timeline are append-only)."""
     from jiedao.accountability.models import Finding, FindingEvidence
     from jiedao.campaigns.models import EvidenceFigure
+    from jiedao.projects.models import ProjectCase
     from jiedao.supervision.models import CaseEscalation, Delivery, Notification
 
     from .air import demo_air_wipe
@@ -585,6 +586,8 @@ def demo_cases_wipe() -> int:
     cases = Case.objects.filter(Q(client_key__startswith=CLIENT_KEY_PREFIX) | Q(pk__in=made_by_inspections))
     # A campaign's evidence figure keeps its quantity without the demo case it was linked to.
     EvidenceFigure.objects.filter(case__in=cases).update(case=None)
+    # A demo project keeps its place in the library without the demo cases that led to it.
+    ProjectCase.objects.filter(case__in=cases).delete()
     findings = Finding.objects.filter(evidence__case__in=cases).distinct()
     FindingEvidence.objects.filter(finding__in=findings).delete()
     Finding.objects.filter(pk__in=findings.values("pk")).update(superseded_by=None)

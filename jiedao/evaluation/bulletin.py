@@ -6,6 +6,7 @@ of the period and the accountability register. `reports.bulletin` lays it out as
 from datetime import datetime
 from decimal import Decimal
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -269,6 +270,16 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
         summary.append(_("截至 %(at)s，问责清单中有 %(n)s 项待领导决定。")
                        % {"at": f"{timezone.localtime(now):%Y-%m-%d}", "n": text["findings_to_decide"]})
 
+    # The project library's section, when that app is installed (it reads the evaluation, not the reverse).
+    project_tables = []
+    if top is not None and apps.is_installed("jiedao.projects"):
+        from jiedao.projects.bulletin import projects_section
+
+        line, table = projects_section(unit_path=top.path, first_day=period.first_day, last_day=period.last_day,
+                                       today=timezone.localdate(now))
+        summary.append(line)
+        project_tables.append(table)
+
     return Bulletin(
         title=_("关于人居环境整治工作情况的通报"),
         issuer=_("%(name)s人居环境整治工作领导小组办公室") % {"name": name} if name else _("人居环境整治工作领导小组办公室"),
@@ -285,6 +296,7 @@ def _bulletin(*, period: Period, now: datetime, viewer) -> Bulletin:
             _posts_table(period),
             *_board_tables(period, rows_by_type),
             _overdue_table(top, period, now, viewer),
+            *project_tables,
             _findings_table(period),
         ],
     )

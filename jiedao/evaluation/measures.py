@@ -174,6 +174,7 @@ CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.greening", "jiedao.greening.measures.greening_measures"),  # greening:area_added (m²)
     ("jiedao.waste", "jiedao.waste.measures.waste_measures"),  # waste:<rate>: 覆盖率 … 减量率 (%)
     ("jiedao.air", "jiedao.air.measures.air_measures"),  # air:exceedance_rate, air:check_pass_rate (%)
+    ("jiedao.projects", "jiedao.projects.measures.project_measures"),  # projects:milestones_on_time (%)
 )
 
 

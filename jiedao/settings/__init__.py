@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "jiedao.soil",
     "jiedao.waste",
     "jiedao.air",
+    "jiedao.projects",
     "jiedao.api",
     "jiedao.field",
     "jiedao.open311",

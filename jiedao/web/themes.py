@@ -30,6 +30,7 @@ CONTRIBUTED: tuple[tuple[str, str], ...] = (
     ("jiedao.soil", "jiedao.soil.themes.soil_theme"),
     ("jiedao.waste", "jiedao.waste.themes.waste_theme"),
     ("jiedao.air", "jiedao.air.themes.air_theme"),
+    ("jiedao.projects", "jiedao.projects.themes.projects_theme"),
 )
 
 

@@ -27,6 +27,7 @@ from jiedao.audit.services import security_event_record
 from jiedao.benchmarks.models import EvidenceFile
 from jiedao.campaigns.models import EvidencePhoto
 from jiedao.cases.models import Case, CaseEvent, CasePhoto
+from jiedao.projects.models import ProgressPhoto
 
 LIMIT = 40
 # Every test here in pytest-django's first group (with a database), so the module's round trip is
@@ -74,6 +75,8 @@ def _facts() -> dict:
         "campaign_photos": list(EvidencePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         # the demo's maintenance photos of assets (部件养护巡检), each with a thumbnail
         "maintenance_photos": list(MaintenancePhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
+        # the demo's progress photos of projects (项目库), each with a thumbnail
+        "progress_photos": list(ProgressPhoto.objects.order_by("pk").values_list("pk", "image", "thumbnail")),
         "security": list(SecurityEvent.objects.order_by("pk").values_list("pk", "kind", "actor_name")),
     }
 
@@ -164,7 +167,8 @@ def test_every_table_has_as_many_rows_as_the_manifest_says(round_trip):
     photo_rows = len(round_trip.source["photos"]) + len(round_trip.source["inspection_photos"])
     assert manifest["media"]["files"] == (2 * photo_rows + len(round_trip.source["evidence"])
                                           + 2 * len(round_trip.source["campaign_photos"])
-                                          + 2 * len(round_trip.source["maintenance_photos"]))
+                                          + 2 * len(round_trip.source["maintenance_photos"])
+                                          + 2 * len(round_trip.source["progress_photos"]))
     assert manifest["media"]["missing"] == []
 
 

@@ -22,6 +22,7 @@ from jiedao.demo.duties import demo_duties_seed
 from jiedao.demo.greening import demo_greening_seed
 from jiedao.demo.inspections import demo_inspection_ranking_rule_seed, demo_inspections_seed
 from jiedao.demo.leaders import demo_leaders_seed
+from jiedao.demo.projects import demo_projects_seed, demo_projects_wipe
 from jiedao.demo.replay import CLIENT_KEY_PREFIX, demo_cases_exist, demo_cases_seed, demo_cases_wipe
 from jiedao.demo.rivers import demo_rivers_seed
 from jiedao.demo.soil import demo_soil_seed
@@ -66,6 +67,7 @@ class Command(BaseCommand):
 
         if reset:
             say(f"reset: {demo_assets_wipe()} demo asset rows deleted")
+            say(f"reset: {demo_projects_wipe()} demo project rows deleted")
             deleted = demo_cases_wipe()
             say(f"reset: {deleted} demo rows deleted")
         existing = demo_cases_exist()
@@ -106,6 +108,7 @@ class Command(BaseCommand):
         say(demo_soil_seed())
         say(demo_waste_seed(territory=territory, people=people))
         say(demo_air_seed(territory=territory, people=people))
+        say(demo_projects_seed(territory=territory, people=people))
         if not quiet:
             by_state = Counter(Case.objects.filter(client_key__startswith=CLIENT_KEY_PREFIX)
                                .values_list("state", flat=True))
