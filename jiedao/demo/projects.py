@@ -22,6 +22,7 @@ from jiedao.cases.models import Case, CaseState
 from jiedao.projects import services
 from jiedao.projects.escalation import milestones_overdue_sweep
 from jiedao.projects.models import Project, ProjectCase, ProjectKind, ProjectStage
+from jiedao.projects.seeds import project_kinds_seed
 from jiedao.territory.models import Organisation
 
 from .replay import CLIENT_KEY_PREFIX
@@ -106,6 +107,7 @@ def demo_projects_seed(*, territory, people) -> str:
     lines, areas = _shapes(territory)
     if not lines or not areas:
         return "projects: no roads or grids, nothing done"
+    project_kinds_seed()
     kinds = {kind.code: kind for kind in ProjectKind.objects.all()}
     departments = {org.code: org for org in Organisation.objects.filter(code__in={plan[2] for plan in PLANS})}
     today = timezone.localdate(clock.now())

@@ -2,21 +2,7 @@
 
 from django.db import migrations
 
-KINDS = [
-    ("road_repair", "道路修缮", "基础设施"),
-    ("road_widening", "道路拓宽", "基础设施"),
-    ("markings", "标线标识", "基础设施"),
-    ("dead_end_road", "断头路打通", "基础设施"),
-    ("water_supply", "供水", "基础设施"),
-    ("power_supply", "供电", "基础设施"),
-    ("gas_supply", "供气", "基础设施"),
-    ("school", "学校", "公共服务"),
-    ("health", "卫生", "公共服务"),
-    ("culture_sports", "文体", "公共服务"),
-    ("elderly_care", "养老", "公共服务"),
-    ("ecological_restoration", "生态修复", "整治"),
-    ("environment_remediation", "环境整治", "整治"),
-]
+from jiedao.projects.seeds import KINDS
 
 
 def seed(apps, schema_editor):
