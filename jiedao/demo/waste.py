@@ -107,7 +107,7 @@ def demo_waste_seed(*, territory, people) -> str:
                                            checked_on=day, households_seen=seen,
                                            households_sorting=round(seen * rng.uniform(0.72 + 0.15 * progress, 0.98)),
                                            checked_by=guide or staff))
-            if day.day == 15:
+            if day.day == 1 + point.pk % 28:  # each point on its own day of the month
                 checked = rng.randint(6, 12)
                 checks.append(SortingCheck(point=point, community_id=point.community_id,
                                            territory_path=point.territory_path, kind=CheckKind.SPOT_CHECK,

@@ -7,7 +7,7 @@ maintainer's 部门管理员 for his own organisation's plantings. Anyone else g
 
 from django.db.models import Q
 
-from jiedao.territory.access import units_read_by, user_duties
+from jiedao.territory.access import territory_scope_filter, units_read_by, user_duties
 from jiedao.territory.models import Role
 
 TERRITORIAL_READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE})
@@ -22,19 +22,8 @@ def _signed_in(user) -> bool:
 
 def plantings_visible_filter(user) -> Q | None:
     """The plantings `user` may read; None: none at all."""
-    if not _signed_in(user):
-        return None
-    if user.is_superuser:
-        return Q()
-    clause, any_duty = Q(pk__in=[]), False
-    for duty in user_duties(user):
-        if duty.role in TERRITORIAL_READERS and duty.unit is not None:
-            clause |= Q(territory_path__startswith=duty.unit.path)
-            any_duty = True
-        elif duty.role in MAINTAINER_READERS and duty.organisation_id is not None:
-            clause |= Q(maintainer_id=duty.organisation_id)
-            any_duty = True
-    return clause if any_duty else None
+    return territory_scope_filter(user, TERRITORIAL_READERS, organisation_roles=MAINTAINER_READERS,
+                                  organisation_field="maintainer_id")
 
 
 def may_read_greening(*, user) -> bool:

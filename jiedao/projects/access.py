@@ -9,7 +9,7 @@ staff. Record spending: those, and the department's 部门管理员. Anyone else
 
 from django.db.models import Q
 
-from jiedao.territory.access import user_duties
+from jiedao.territory.access import territory_scope_filter, user_duties
 from jiedao.territory.models import Role
 
 TERRITORIAL_READERS = frozenset({Role.SYSTEM_ADMIN, Role.LEADER, Role.AREA_LEADER, Role.FIRST_RESPONSIBLE,
@@ -25,19 +25,8 @@ def _signed_in(user) -> bool:
 
 def projects_visible_filter(user) -> Q | None:
     """The projects `user` may read; None: none at all."""
-    if not _signed_in(user):
-        return None
-    if user.is_superuser:
-        return Q()
-    clause, any_duty = Q(pk__in=[]), False
-    for duty in user_duties(user):
-        if duty.role in TERRITORIAL_READERS and duty.unit is not None:
-            clause |= Q(territory_path__startswith=duty.unit.path)
-            any_duty = True
-        elif duty.role in DEPARTMENT_STAFF and duty.organisation_id is not None:
-            clause |= Q(department_id=duty.organisation_id)
-            any_duty = True
-    return clause if any_duty else None
+    return territory_scope_filter(user, TERRITORIAL_READERS, organisation_roles=DEPARTMENT_STAFF,
+                                  organisation_field="department_id")
 
 
 def may_read_projects(*, user) -> bool:

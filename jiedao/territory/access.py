@@ -60,20 +60,24 @@ def units_read_by(*, user, roles) -> list[Unit]:
     return sorted(units.values(), key=lambda unit: unit.path)
 
 
-def territory_scope_filter(user, roles) -> Q | None:
+def territory_scope_filter(user, roles, *, organisation_roles=frozenset(), organisation_field: str = "") -> Q | None:
     """Rows with a `territory_path` under the units where `user` holds one of `roles` (a register's
-    readers or keepers); Q() for a superuser, None for nobody (no such duty, or signed out)."""
+    readers or keepers) — and, given `organisation_roles`, rows whose `organisation_field` names an
+    organisation where `user` holds one of them (a maintainer's or a department's own); Q() for a
+    superuser, None for nobody (no such duty, or signed out)."""
     if not user or not user.is_authenticated:
         return None
     if user.is_superuser:
         return Q()
-    paths = [duty.unit.path for duty in user_duties(user) if duty.role in roles and duty.unit is not None]
-    if not paths:
-        return None
-    clauses = Q(pk__in=[])
-    for path in paths:
-        clauses |= Q(territory_path__startswith=path)
-    return clauses
+    clauses, any_duty = Q(pk__in=[]), False
+    for duty in user_duties(user):
+        if duty.role in roles and duty.unit is not None:
+            clauses |= Q(territory_path__startswith=duty.unit.path)
+            any_duty = True
+        elif duty.role in organisation_roles and duty.organisation_id is not None:
+            clauses |= Q(**{organisation_field: duty.organisation_id})
+            any_duty = True
+    return clauses if any_duty else None
 
 
 def covers_path(*, user, path: str, roles) -> bool:
