@@ -35,7 +35,7 @@ class ReadingsOut(Schema):
 class RejectedOut(Schema):
     detail: str
     field: str | None = None
-    rows: dict[str, str]
+    rows: dict[str, str] = {}  # a body that cannot be read is refused before any row (detail only)
 
 
 @router.post("/readings", response={200: ReadingsOut, 400: RejectedOut}, summary="Post a batch of readings")
