@@ -21,7 +21,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench.common import run_in_own_database
+from bench.common import percentiles, run_in_own_database
 
 NAME = "jiedao_bench_air"
 READINGS = 10_000_000
@@ -108,11 +108,6 @@ def _build(sources: int, readings: int) -> dict:
             "hours": hours, "insert_s": inserted}
 
 
-def _percentiles(timings: list[float]) -> tuple[float, float]:
-    timings = sorted(timings)
-    return timings[len(timings) // 2], timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-
-
 def _child(args) -> None:
     import django
 
@@ -143,7 +138,7 @@ def _child(args) -> None:
         began = time.perf_counter()
         figures = figures_by_unit(units=[unit], start=start, end=end)[unit.pk]
         timings.append(time.perf_counter() - began)
-    figures_p50, _p99 = _percentiles(timings)
+    figures_p50, _p99 = percentiles(timings)
     sql = """SELECT count(*), count(*) FILTER (WHERE r.is_exceedance)
              FROM air_reading r JOIN air_pollutionsource s ON s.id = r.source_id
              WHERE r.measured_at >= %s AND r.measured_at < %s AND s.territory_path LIKE %s"""
@@ -157,7 +152,7 @@ def _child(args) -> None:
             cursor.execute(sql, bounds)
             raw_readings, raw_over = cursor.fetchone()
             raw.append(time.perf_counter() - began)
-    raw_p50, _p99 = _percentiles(raw)
+    raw_p50, _p99 = percentiles(raw)
     assert (figures.readings, figures.exceedances) == (raw_readings, raw_over), (figures, raw_readings, raw_over)
     print(f"month figures {start}–{end - timedelta(days=1)} over {world['readings']:,} readings "
           f"({figures.readings:,} in the month, {figures.exceedances:,} over): rollup p50 {figures_p50 * 1000:.1f} ms; "
@@ -174,7 +169,7 @@ def _child(args) -> None:
         response = client.get(url)
         timings.append(time.perf_counter() - began)
         assert response.status_code == 200
-    p50, p99 = _percentiles(timings)
+    p50, p99 = percentiles(timings)
     print(f"/air/overview/ for last month (10 communities): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms "
           f"= {p50 / raw_p50:.2f} × the raw SQL aggregate", flush=True)
 
@@ -216,7 +211,7 @@ def _child(args) -> None:
         timings.append(time.perf_counter() - began)
         assert response.status_code == 200 and response.json()["accepted"] == args.batch, response.content[:300]
     elapsed = time.perf_counter() - began_all
-    p50, p99 = _percentiles(timings)
+    p50, p99 = percentiles(timings)
     sent = args.batch * args.batches
     print(f"ingestion through POST /api/v1/air/readings: {sent:,} readings in {args.batches} batches of {args.batch} "
           f"in {elapsed:.1f} s = {sent / elapsed:,.0f} readings/s; per batch p50 {p50 * 1000:.0f} ms, "

@@ -146,3 +146,9 @@ def run_in_own_database(*, module: str, name: str, argv: list[str]) -> None:
     finally:
         with admin() as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def percentiles(timings: list[float]) -> tuple[float, float]:
+    """p50 and p99 of a list of timings."""
+    timings = sorted(timings)
+    return timings[len(timings) // 2], timings[min(len(timings) - 1, int(len(timings) * 0.99))]

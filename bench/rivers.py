@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.common import run_in_own_database
+from bench.common import percentiles, run_in_own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "jiedao_bench_rivers"
@@ -102,11 +102,6 @@ def _build(segments: int, weeks: int) -> dict:
     return {"office": office, "chief": chief_user, "chief_row": chief, "patrols": patrols}
 
 
-def _percentiles(timings: list[float]) -> tuple[float, float]:
-    timings = sorted(timings)
-    return timings[len(timings) // 2], timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-
-
 def _child(args) -> None:
     import django
 
@@ -136,7 +131,7 @@ def _child(args) -> None:
         response = client.get("/rivers/")
         timings.append(time.perf_counter() - started)
         assert response.status_code == 200
-    p50, p99 = _percentiles(timings)
+    p50, p99 = percentiles(timings)
     print(f"river map page, {args.segments:,} segments coloured by this week's compliance ({len(response.content):,} "
           f"bytes): p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms  [aim p99 < 300 ms]", flush=True)
 
@@ -161,7 +156,7 @@ def _child(args) -> None:
         response = chief.post(f"/field/rivers/api/patrols/{client_id}/points/", body, content_type="application/json")
         timings.append(time.perf_counter() - started)
         assert response.status_code == 200 and response.json()["accepted"] == args.points, response.content[:300]
-    p50, p99 = _percentiles(timings)
+    p50, p99 = percentiles(timings)
     print(f"patrol upload of {args.points:,} points ({args.upload_calls} calls): p50 {p50 * 1000:.0f} ms, "
           f"p99 {p99 * 1000:.0f} ms  [aim p99 < 200 ms]", flush=True)
 
